@@ -1,0 +1,201 @@
+"""Value objects, the event base and the errors every aggregate shares.
+
+Nothing here touches I/O or the clock: time, ids and the actor arrive as arguments.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, ClassVar, TypeVar
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+# ---------------------------------------------------------------- errors
+
+
+class DomainError(Exception):
+    """A broken rule. `kind` tells the HTTP layer which status family it belongs to."""
+
+    kind: ClassVar[str] = "invalid"  # invalid -> 422, conflict -> 409, not_found -> 404
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class RuleViolation(DomainError):
+    """The command contradicts a domain rule whatever the state (422)."""
+
+    kind = "invalid"
+
+
+class StateConflict(DomainError):
+    """The command is not allowed in the aggregate's current state (409)."""
+
+    kind = "conflict"
+
+
+class ItemNotFound(DomainError):
+    """The command names an item (goal, initiative, line) the aggregate does not have (404)."""
+
+    kind = "not_found"
+
+
+# ---------------------------------------------------------------- value objects
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    EDITOR = "editor"
+    VIEWER = "viewer"
+    CLIENT = "client"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who took a decision: the principal behind the API key."""
+
+    id: str
+    name: str
+    role: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"id": self.id, "name": self.name, "role": self.role}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Who, when, why (and under which request) a command is taken."""
+
+    actor: Actor
+    at: datetime
+    correlation_id: str = ""
+    rationale: str | None = None
+
+
+class Priority(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+@dataclass(frozen=True, order=False)
+class Money:
+    """An amount in integer minor units of one ISO 4217 currency. Never a float."""
+
+    amount_minor: int
+    currency: str
+
+    def __post_init__(self) -> None:
+        if isinstance(self.amount_minor, bool) or not isinstance(self.amount_minor, int):
+            raise RuleViolation("amount_minor must be an integer", field="amount_minor")
+        if not _CURRENCY.match(self.currency):
+            raise RuleViolation("currency must be an ISO 4217 code", field="currency")
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(0, currency)
+
+    def _same(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise RuleViolation(
+                f"cannot combine {self.currency} with {other.currency}", field="currency"
+            )
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount_minor + other.amount_minor, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount_minor - other.amount_minor, self.currency)
+
+    def __mul__(self, factor: int) -> Money:
+        if isinstance(factor, bool) or not isinstance(factor, int):
+            raise TypeError("Money is multiplied by integers only")
+        return Money(self.amount_minor * factor, self.currency)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"amount_minor": self.amount_minor, "currency": self.currency}
+
+
+# ---------------------------------------------------------------- events and aggregates
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+class TechplanEvent(Aggregate.Event):
+    """Every event says whose it is, who did it, under which request and why.
+
+    Subclasses add only what changed. `type_name` (e.g. `strategy.goal_added`) is derived
+    from the aggregate and the class name; the first docstring line describes it.
+    """
+
+    tenant_id: UUID
+    client_id: UUID
+    actor: Actor
+    correlation_id: str
+    rationale: str | None
+
+    @classmethod
+    def type_name(cls) -> str:
+        outer = getattr(sys.modules[cls.__module__], cls.__qualname__.split(".")[0])
+        name = getattr(cls, "event_name", "") or snake(cls.__name__)
+        return f"{outer.aggregate_type}.{name}"
+
+
+class TechplanCreated(Aggregate.Created, TechplanEvent):
+    event_name: ClassVar[str] = "created"
+
+
+class TechplanAggregate(Aggregate):
+    """Base for every aggregate: it belongs to a tenant and a client."""
+
+    aggregate_type: ClassVar[str] = ""
+    tenant_id: UUID
+    client_id: UUID
+
+    def _record(
+        self, event_class: type[TechplanEvent], by: Decision, **fields: Any
+    ) -> None:
+        self.trigger_event(
+            event_class,
+            timestamp=by.at,
+            tenant_id=self.tenant_id,
+            client_id=self.client_id,
+            actor=by.actor,
+            correlation_id=by.correlation_id,
+            rationale=by.rationale,
+            **fields,
+        )
+
+    def _require_rationale(self, by: Decision) -> None:
+        if not by.rationale or not by.rationale.strip():
+            raise RuleViolation("a decision needs a rationale", field="rationale")
+
+
+A = TypeVar("A", bound=TechplanAggregate)
+
+
+def created_fields(tenant_id: UUID, client_id: UUID, by: Decision) -> dict[str, Any]:
+    """The common fields of a creation event, for `Aggregate._create`."""
+    return {
+        "timestamp": by.at,
+        "tenant_id": tenant_id,
+        "client_id": client_id,
+        "actor": by.actor,
+        "correlation_id": by.correlation_id,
+        "rationale": by.rationale,
+    }
