@@ -167,6 +167,14 @@ class TechplanAggregate(Aggregate):
     tenant_id: UUID
     client_id: UUID
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # eventsourcing turns an annotated aggregate into a dataclass whose __init__ demands
+        # every annotated attribute from the Created event. Here state is set by the Created
+        # event's `apply` instead, so subclasses get an __init__ that takes nothing.
+        if "__init__" not in cls.__dict__:
+            setattr(cls, "__init__", _init_from_apply)  # noqa: B010
+        super().__init_subclass__(**kwargs)
+
     def _record(
         self, event_class: type[TechplanEvent], by: Decision, **fields: Any
     ) -> None:
@@ -184,6 +192,10 @@ class TechplanAggregate(Aggregate):
     def _require_rationale(self, by: Decision) -> None:
         if not by.rationale or not by.rationale.strip():
             raise RuleViolation("a decision needs a rationale", field="rationale")
+
+
+def _init_from_apply(self: TechplanAggregate) -> None:
+    """State is set by the Created event's `apply`."""
 
 
 A = TypeVar("A", bound=TechplanAggregate)
