@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from enum import StrEnum
-from typing import Any, ClassVar, TypeVar
+from datetime import UTC, datetime
+from enum import Enum, StrEnum
+from typing import Any, ClassVar, Final, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -125,8 +126,47 @@ class Money:
             raise TypeError("Money is multiplied by integers only")
         return Money(self.amount_minor * factor, self.currency)
 
+    @classmethod
+    def total(cls, amounts: Iterable[Money], currency: str) -> Money:
+        """The sum of `amounts`, all in `currency`; zero when there are none."""
+        result = cls.zero(currency)
+        for amount in amounts:
+            result = result + amount
+        return result
+
+    @classmethod
+    def from_dict(cls, data: Any, *, field: str) -> Money:
+        """Money from its JSON shape; errors name `field.amount_minor` or `field.currency`."""
+        if not isinstance(data, Mapping):
+            raise RuleViolation("money is {amount_minor, currency}", field=field)
+        for key in ("amount_minor", "currency"):
+            if key not in data:
+                raise RuleViolation(f"{key} is required", field=f"{field}.{key}")
+        if not isinstance(data["currency"], str):
+            raise RuleViolation("currency must be an ISO 4217 code", field=f"{field}.currency")
+        try:
+            return cls(data["amount_minor"], data["currency"])
+        except RuleViolation as error:
+            raise RuleViolation(error.message, field=f"{field}.{error.field}") from None
+
     def as_dict(self) -> dict[str, Any]:
         return {"amount_minor": self.amount_minor, "currency": self.currency}
+
+
+class Unset(Enum):
+    """Marks an argument that was not given, where None is a meaningful value."""
+
+    UNSET = "unset"
+
+
+UNSET: Final = Unset.UNSET
+
+
+def rfc3339(moment: datetime) -> str:
+    """A timezone-aware time as API.md writes it: UTC, microseconds, `Z`."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("a decision's time must be timezone-aware")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 # ---------------------------------------------------------------- events and aggregates

@@ -1,0 +1,380 @@
+"""A client's technology plan: the initiatives that carry out its strategy, when, at what cost.
+
+Every change to an initiative is its own event, so the plan's history reads as the decisions
+taken: rescheduled, re-estimated, approved, deferred...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+from domain.calendar import FiscalQuarter
+from domain.category import Category
+from domain.plan.costs import RecurringCost, checked_one_time_cost, checked_recurring_cost
+from domain.plan.initiative import (
+    LOCKED,
+    MOVES_FROM,
+    InitiativeStatus,
+    canonical_id,
+    checked_goal_ids,
+    copy_cost,
+    initiative_view,
+    priority_value,
+    quarter_text,
+)
+from domain.shared import (
+    UNSET,
+    Decision,
+    ItemNotFound,
+    Money,
+    Priority,
+    RuleViolation,
+    StateConflict,
+    TechplanAggregate,
+    TechplanCreated,
+    TechplanEvent,
+    Unset,
+    created_fields,
+)
+
+
+class TechnologyPlan(TechplanAggregate):
+    aggregate_type = "plan"
+
+    class Created(TechplanCreated):
+        """A technology plan was started, following one of the client's strategies."""
+
+        title: str
+        strategy_id: UUID
+
+        def apply(self, plan: TechnologyPlan) -> None:
+            plan.tenant_id = self.tenant_id
+            plan.client_id = self.client_id
+            plan.title = self.title
+            plan.strategy_id = self.strategy_id
+            plan.initiatives = []
+
+    class InitiativeProposed(TechplanEvent):
+        """An initiative was proposed."""
+
+        initiative_id: UUID
+        title: str
+        category: str
+        goal_ids: list[str]
+        target_quarter: str | None
+        one_time_cost: dict[str, Any] | None
+        recurring_cost: dict[str, Any] | None
+        priority: str
+
+        def apply(self, plan: TechnologyPlan) -> None:
+            plan.initiatives.append(
+                {
+                    "id": str(self.initiative_id),
+                    "title": self.title,
+                    "category": self.category,
+                    "goal_ids": list(self.goal_ids),
+                    "target_quarter": self.target_quarter,
+                    "one_time_cost": copy_cost(self.one_time_cost),
+                    "recurring_cost": copy_cost(self.recurring_cost),
+                    "priority": self.priority,
+                    "status": InitiativeStatus.PROPOSED.value,
+                }
+            )
+
+    class InitiativeRetitled(TechplanEvent):
+        """An initiative was renamed."""
+
+        initiative_id: UUID
+        title: str
+
+        def apply(self, plan: TechnologyPlan) -> None:
+            plan._initiative(self.initiative_id)["title"] = self.title
+
+    class InitiativeRecategorized(TechplanEvent):
+        """An initiative was put in another category."""
+
+        initiative_id: UUID
+        category: str
+
+        def apply(self, plan: TechnologyPlan) -> None:
+            plan._initiative(self.initiative_id)["category"] = self.category
+
+    class InitiativeRealigned(TechplanEvent):
+        """The strategy goals an initiative serves changed."""
+
+        initiative_id: UUID
+        goal_ids: list[str]
+
+        def apply(self, plan: TechnologyPlan) -> None:
+            plan._initiative(self.initiative_id)["goal_ids"] = list(self.goal_ids)
+
+    class InitiativeRescheduled(TechplanEvent):
+        """An initiative was moved to another quarter, or unscheduled (null)."""
+
+        initiative_id: UUID
+        target_quarter: str | None
+
+        def apply(self, plan: TechnologyPlan) -> None:
+            plan._initiative(self.initiative_id)["target_quarter"] = self.target_quarter
+
+    class InitiativeReestimated(TechplanEvent):
+        """An initiative's one-time or recurring cost estimate changed."""
+
+        initiative_id: UUID
+        one_time_cost: dict[str, Any] | None
+        recurring_cost: dict[str, Any] | None
+
+        def apply(self, plan: TechnologyPlan) -> None:
+            initiative = plan._initiative(self.initiative_id)
+            initiative["one_time_cost"] = copy_cost(self.one_time_cost)
+            initiative["recurring_cost"] = copy_cost(self.recurring_cost)
+
+    class InitiativeReprioritized(TechplanEvent):
+        """An initiative's priority changed."""
+
+        initiative_id: UUID
+        priority: str
+
+        def apply(self, plan: TechnologyPlan) -> None:
+            plan._initiative(self.initiative_id)["priority"] = self.priority
+
+    class InitiativeApproved(TechplanEvent):
+        """An initiative was approved."""
+
+        initiative_id: UUID
+
+        def apply(self, plan: TechnologyPlan) -> None:
+            plan._initiative(self.initiative_id)["status"] = InitiativeStatus.APPROVED.value
+
+    class InitiativeStarted(TechplanEvent):
+        """Work on an approved initiative started."""
+
+        initiative_id: UUID
+
+        def apply(self, plan: TechnologyPlan) -> None:
+            plan._initiative(self.initiative_id)["status"] = InitiativeStatus.IN_PROGRESS.value
+
+    class InitiativeCompleted(TechplanEvent):
+        """An initiative was completed."""
+
+        initiative_id: UUID
+
+        def apply(self, plan: TechnologyPlan) -> None:
+            plan._initiative(self.initiative_id)["status"] = InitiativeStatus.DONE.value
+
+    class InitiativeDeferred(TechplanEvent):
+        """An initiative was deferred to a later quarter and is proposed again."""
+
+        initiative_id: UUID
+        target_quarter: str
+
+        def apply(self, plan: TechnologyPlan) -> None:
+            initiative = plan._initiative(self.initiative_id)
+            initiative["target_quarter"] = self.target_quarter
+            initiative["status"] = InitiativeStatus.PROPOSED.value
+
+    class InitiativeCancelled(TechplanEvent):
+        """An initiative was cancelled."""
+
+        initiative_id: UUID
+
+        def apply(self, plan: TechnologyPlan) -> None:
+            plan._initiative(self.initiative_id)["status"] = InitiativeStatus.CANCELLED.value
+
+    title: str
+    strategy_id: UUID
+    initiatives: list[dict[str, Any]]
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        id: UUID,
+        tenant_id: UUID,
+        client_id: UUID,
+        title: str,
+        strategy_id: UUID,
+        by: Decision,
+    ) -> TechnologyPlan:
+        return cls._create(
+            cls.Created,
+            id=id,
+            title=title,
+            strategy_id=strategy_id,
+            **created_fields(tenant_id, client_id, by),
+        )
+
+    # ------------------------------------------------------------ queries
+
+    def _initiative(self, initiative_id: UUID | str) -> dict[str, Any]:
+        for initiative in self.initiatives:
+            if initiative["id"] == str(initiative_id):
+                return initiative
+        raise ItemNotFound("initiative not found")
+
+    def initiative(self, initiative_id: UUID | str) -> dict[str, Any]:
+        return initiative_view(self._initiative(initiative_id))
+
+    def initiative_ids(self) -> set[str]:
+        return {i["id"] for i in self.initiatives}
+
+    def view(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "client_id": str(self.client_id),
+            "strategy_id": str(self.strategy_id),
+            "title": self.title,
+            "initiatives": [initiative_view(i) for i in self.initiatives],
+            "version": self.version,
+        }
+
+    # ------------------------------------------------------------ commands
+
+    def propose_initiative(
+        self,
+        *,
+        initiative_id: UUID,
+        title: str,
+        category: Category | str,
+        goal_ids: Iterable[UUID | str],
+        target_quarter: FiscalQuarter | None,
+        one_time_cost: Money | None,
+        recurring_cost: RecurringCost | None,
+        priority: Priority | str,
+        currency: str,
+        strategy_goal_ids: Iterable[UUID | str] | None = None,
+        by: Decision,
+    ) -> None:
+        """Propose an initiative; `strategy_goal_ids`, when given, are the goals it may serve."""
+        if str(initiative_id) in self.initiative_ids():
+            raise StateConflict("the plan already has an initiative with this id")
+        self._record(
+            self.InitiativeProposed,
+            by,
+            initiative_id=initiative_id,
+            title=title,
+            category=Category.parse(category).value,
+            goal_ids=checked_goal_ids(goal_ids, strategy_goal_ids),
+            target_quarter=quarter_text(target_quarter),
+            one_time_cost=checked_one_time_cost(one_time_cost, currency),
+            recurring_cost=checked_recurring_cost(recurring_cost, currency),
+            priority=priority_value(priority),
+        )
+
+    def update_initiative(
+        self,
+        initiative_id: UUID,
+        *,
+        title: str | None = None,
+        category: Category | str | None = None,
+        goal_ids: Iterable[UUID | str] | None = None,
+        target_quarter: FiscalQuarter | Unset | None = UNSET,
+        one_time_cost: Money | Unset | None = UNSET,
+        recurring_cost: RecurringCost | Unset | None = UNSET,
+        priority: Priority | str | None = None,
+        currency: str,
+        strategy_goal_ids: Iterable[UUID | str] | None = None,
+        by: Decision,
+    ) -> None:
+        """Change what is given (None for a nullable field means "set to null"): one event per
+        kind of change, and none when nothing changes."""
+        self._require_rationale(by)
+        current = self._changeable(initiative_id)
+        # Check everything before recording anything, so a bad field leaves no half-update.
+        changes: list[tuple[type[TechplanEvent], dict[str, Any]]] = []
+        if title is not None and title != current["title"]:
+            changes.append((self.InitiativeRetitled, {"title": title}))
+        if category is not None and (new := Category.parse(category).value) != current["category"]:
+            changes.append((self.InitiativeRecategorized, {"category": new}))
+        if goal_ids is not None:
+            new_goals = checked_goal_ids(goal_ids, strategy_goal_ids)
+            if new_goals != current["goal_ids"]:
+                changes.append((self.InitiativeRealigned, {"goal_ids": new_goals}))
+        if target_quarter is not UNSET:
+            new_quarter = quarter_text(target_quarter)
+            if new_quarter != current["target_quarter"]:
+                changes.append((self.InitiativeRescheduled, {"target_quarter": new_quarter}))
+        costs = {
+            "one_time_cost": current["one_time_cost"]
+            if one_time_cost is UNSET
+            else checked_one_time_cost(one_time_cost, currency),
+            "recurring_cost": current["recurring_cost"]
+            if recurring_cost is UNSET
+            else checked_recurring_cost(recurring_cost, currency),
+        }
+        if (costs["one_time_cost"], costs["recurring_cost"]) != (
+            current["one_time_cost"],
+            current["recurring_cost"],
+        ):
+            changes.append((self.InitiativeReestimated, costs))
+        if priority is not None and (new := priority_value(priority)) != current["priority"]:
+            changes.append((self.InitiativeReprioritized, {"priority": new}))
+        for event_class, fields in changes:
+            self._record(event_class, by, initiative_id=initiative_id, **fields)
+
+    def approve_initiative(
+        self,
+        initiative_id: UUID,
+        *,
+        strategy_status: str,
+        active_goal_ids: Iterable[UUID | str],
+        by: Decision,
+    ) -> None:
+        """Approve a proposed initiative. `strategy_status` and `active_goal_ids` describe the
+        plan's strategy now: while it is active, the initiative must serve one of its goals."""
+        initiative = self._moving(initiative_id, "approve", by)
+        if strategy_status == "active" and not set(initiative["goal_ids"]) & {
+            canonical_id(g, "active_goal_ids") for g in active_goal_ids
+        }:
+            raise RuleViolation(
+                "initiative serves no active goal of the adopted strategy", field="goal_ids"
+            )
+        self._record(self.InitiativeApproved, by, initiative_id=initiative_id)
+
+    def start_initiative(self, initiative_id: UUID, by: Decision) -> None:
+        self._moving(initiative_id, "start", by)
+        self._record(self.InitiativeStarted, by, initiative_id=initiative_id)
+
+    def complete_initiative(self, initiative_id: UUID, by: Decision) -> None:
+        self._moving(initiative_id, "complete", by)
+        self._record(self.InitiativeCompleted, by, initiative_id=initiative_id)
+
+    def defer_initiative(
+        self, initiative_id: UUID, *, target_quarter: FiscalQuarter | None, by: Decision
+    ) -> None:
+        """Move a proposed or approved initiative to a later quarter; it is proposed again."""
+        initiative = self._moving(initiative_id, "defer", by)
+        if target_quarter is None:
+            raise RuleViolation("deferring needs a target_quarter", field="target_quarter")
+        current = initiative["target_quarter"]
+        if current is not None and target_quarter <= FiscalQuarter.parse(current):
+            raise RuleViolation(
+                f"an initiative is deferred to a quarter after {current}", field="target_quarter"
+            )
+        self._record(
+            self.InitiativeDeferred,
+            by,
+            initiative_id=initiative_id,
+            target_quarter=str(target_quarter),
+        )
+
+    def cancel_initiative(self, initiative_id: UUID, by: Decision) -> None:
+        self._moving(initiative_id, "cancel", by)
+        self._record(self.InitiativeCancelled, by, initiative_id=initiative_id)
+
+    # ------------------------------------------------------------ rules
+
+    def _changeable(self, initiative_id: UUID) -> dict[str, Any]:
+        initiative = self._initiative(initiative_id)
+        if initiative["status"] in LOCKED:
+            raise StateConflict(f"a {initiative['status']} initiative cannot change")
+        return initiative
+
+    def _moving(self, initiative_id: UUID, action: str, by: Decision) -> dict[str, Any]:
+        self._require_rationale(by)
+        initiative = self._initiative(initiative_id)
+        if initiative["status"] not in MOVES_FROM[action]:
+            raise StateConflict(f"cannot {action} an initiative that is {initiative['status']}")
+        return initiative

@@ -1,0 +1,113 @@
+"""The clients list: one row per client, with its active strategy."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from domain.client import Client
+from projections.base import Projection
+from services.db import Cursor
+
+projection = Projection()
+projection.name = "clients"
+projection.tables = ("clients_view",)
+projection.ddl = (
+    """CREATE TABLE IF NOT EXISTS clients_view (
+        tenant_id uuid NOT NULL,
+        id uuid PRIMARY KEY,
+        name text NOT NULL,
+        fiscal_year_start_month int NOT NULL,
+        currency text NOT NULL,
+        active_strategy_id uuid,
+        version int NOT NULL,
+        created_position bigint NOT NULL,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS clients_view_tenant ON clients_view (tenant_id, created_position)",
+)
+
+
+def _touch(cur: Cursor, e: Any, **values: Any) -> None:
+    sets = ", ".join(f"{k} = %({k})s" for k in values)
+    cur.execute(
+        f"UPDATE clients_view SET {sets}, version = %(v)s, updated_at = %(at)s"  # noqa: S608
+        " WHERE id = %(id)s",
+        {**values, "v": e.originator_version, "at": e.timestamp, "id": e.originator_id},
+    )
+
+
+@projection.on(Client.Created)
+def created(cur: Cursor, e: Client.Created, position: int) -> None:
+    cur.execute(
+        "INSERT INTO clients_view (tenant_id, id, name, fiscal_year_start_month, currency,"
+        " version, created_position, created_at, updated_at)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        (
+            e.tenant_id,
+            e.originator_id,
+            e.name,
+            e.fiscal_year_start_month,
+            e.currency,
+            e.originator_version,
+            position,
+            e.timestamp,
+            e.timestamp,
+        ),
+    )
+
+
+@projection.on(Client.Renamed)
+def renamed(cur: Cursor, e: Client.Renamed, position: int) -> None:
+    _touch(cur, e, name=e.name)
+
+
+@projection.on(Client.FiscalYearChanged)
+def fiscal_year_changed(cur: Cursor, e: Client.FiscalYearChanged, position: int) -> None:
+    _touch(cur, e, fiscal_year_start_month=e.fiscal_year_start_month)
+
+
+@projection.on(Client.StrategyActivated)
+def strategy_activated(cur: Cursor, e: Client.StrategyActivated, position: int) -> None:
+    _touch(cur, e, active_strategy_id=e.strategy_id)
+
+
+@projection.on(Client.StrategyDeactivated)
+def strategy_deactivated(cur: Cursor, e: Client.StrategyDeactivated, position: int) -> None:
+    _touch(cur, e, active_strategy_id=None)
+
+
+@projection.on(Client.BudgetOpened)
+@projection.on(Client.BudgetClosed)
+def version_only(cur: Cursor, e: Any, position: int) -> None:
+    _touch(cur, e)
+
+
+# ---------------------------------------------------------------- queries
+
+
+def view(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": str(row["id"]),
+        "name": row["name"],
+        "fiscal_year_start_month": row["fiscal_year_start_month"],
+        "currency": row["currency"],
+        "active_strategy_id": str(row["active_strategy_id"]) if row["active_strategy_id"] else None,
+        "version": row["version"],
+    }
+
+
+def list_clients(
+    cur: Cursor, *, client_ids: frozenset[UUID] | None, after: int, limit: int
+) -> list[tuple[int, dict[str, Any]]]:
+    cur.execute(
+        "SELECT * FROM clients_view WHERE created_position > %s"
+        " AND (%s::uuid[] IS NULL OR id = ANY(%s::uuid[]))"
+        " ORDER BY created_position LIMIT %s",
+        (after, _ids(client_ids), _ids(client_ids), limit),
+    )
+    return [(r["created_position"], view(r)) for r in cur.fetchall()]
+
+
+def _ids(client_ids: frozenset[UUID] | None) -> list[UUID] | None:
+    return None if client_ids is None else list(client_ids)

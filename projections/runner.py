@@ -1,0 +1,177 @@
+"""Folding the notification log into read models, exactly once.
+
+One transaction per batch holds: a transaction-level advisory lock on the projection (a
+second worker skips instead of waiting), its tracking row (read FOR UPDATE), the events after
+that position, every row they fold into, and the new position. Commit makes all of it visible
+at once; a crash anywhere rolls all of it back. An event a fold cannot handle stops the
+projection at that event: the batch is rolled back, the error is recorded with its position,
+and the next run starts there again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+
+from projections.base import Projection
+from services.db import Cursor, Database
+from services.store import Store
+
+log = logging.getLogger("techplan.projections")
+
+TRACKING_DDL = (
+    """CREATE TABLE IF NOT EXISTS projection_tracking (
+        name text PRIMARY KEY,
+        position bigint NOT NULL DEFAULT 0,
+        version int NOT NULL DEFAULT 1,
+        error text,
+        error_position bigint,
+        updated_at timestamptz NOT NULL DEFAULT now())""",
+)
+
+
+def all_projections() -> list[Projection]:
+    from projections import clients, strategies
+
+    return [clients.projection, strategies.projection]
+
+
+@dataclass
+class BatchResult:
+    name: str
+    folded: int
+    position: int
+    locked_out: bool = False
+    error: str | None = None
+
+
+class Runner:
+    def __init__(self, db: Database, store: Store, projections: Sequence[Projection]) -> None:
+        self.db = db
+        self.store = store
+        self.projections = list(projections)
+        self.by_name = {p.name: p for p in self.projections}
+
+    def ensure_tracking(self, cur: Cursor) -> None:
+        for p in self.projections:
+            cur.execute(
+                "INSERT INTO projection_tracking (name, version) VALUES (%s, %s)"
+                " ON CONFLICT (name) DO NOTHING",
+                (p.name, p.version),
+            )
+
+    def run_batch(self, projection: Projection, limit: int = 500) -> BatchResult:
+        events_table = self._events_table()
+        try:
+            with self.db.projector_tx() as cur:
+                cur.execute(
+                    "SELECT pg_try_advisory_xact_lock(hashtext('techplan.projection'),"
+                    " hashtext(%s)) AS got",
+                    (projection.name,),
+                )
+                got = cur.fetchone()
+                if not got or not got["got"]:
+                    return BatchResult(projection.name, 0, -1, locked_out=True)
+                cur.execute(
+                    "SELECT position FROM projection_tracking WHERE name = %s FOR UPDATE",
+                    (projection.name,),
+                )
+                row = cur.fetchone()
+                position = row["position"] if row else 0
+                cur.execute(
+                    f"SELECT originator_id, originator_version, topic, state, notification_id"  # noqa: S608
+                    f" FROM {events_table} WHERE notification_id > %s"
+                    f" ORDER BY notification_id LIMIT %s",
+                    (position, limit),
+                )
+                rows = cur.fetchall()
+                folded = 0
+                for r in rows:
+                    current = r["notification_id"]
+                    try:
+                        event = self.store.decode(_stored(r))
+                        projection.fold(cur, event, current)
+                    except Exception as exc:
+                        raise _FoldFailed(current, exc) from exc
+                    position = current
+                    folded += 1
+                if folded:
+                    cur.execute(
+                        "UPDATE projection_tracking SET position = %s, error = NULL,"
+                        " error_position = NULL, updated_at = now() WHERE name = %s",
+                        (position, projection.name),
+                    )
+                return BatchResult(projection.name, folded, position)
+        except _FoldFailed as failed:
+            message = f"{type(failed.cause).__name__}: {failed.cause}"
+            log.error(
+                "projection %s stopped at position %s: %s",
+                projection.name,
+                failed.position,
+                message,
+            )
+            with self.db.tx() as cur:
+                cur.execute(
+                    "UPDATE projection_tracking SET error = %s, error_position = %s,"
+                    " updated_at = now() WHERE name = %s",
+                    (message, failed.position, projection.name),
+                )
+            return BatchResult(projection.name, 0, failed.position - 1, error=message)
+
+    def catch_up(self, names: Iterable[str] | None = None, limit: int = 500) -> int:
+        """Run batches until every named projection is at the head, stopped or locked out."""
+        total = 0
+        for name in names or self.by_name:
+            projection = self.by_name[name]
+            while True:
+                result = self.run_batch(projection, limit)
+                total += result.folded
+                if result.folded < limit:
+                    break
+        return total
+
+    def positions(self) -> dict[str, int]:
+        with self.db.tx() as cur:
+            cur.execute("SELECT name, position FROM projection_tracking")
+            return {r["name"]: r["position"] for r in cur.fetchall()}
+
+    def status(self) -> list[dict[str, Any]]:
+        head = self.store.max_position()
+        with self.db.tx() as cur:
+            cur.execute("SELECT * FROM projection_tracking ORDER BY name")
+            rows = cur.fetchall()
+        return [
+            {
+                "name": r["name"],
+                "position": r["position"],
+                "lag": max(head - r["position"], 0),
+                "error": r["error"],
+                "error_position": r["error_position"],
+            }
+            for r in rows
+            if r["name"] in self.by_name
+        ]
+
+    def _events_table(self) -> str:
+        recorder: Any = self.store.app.recorder
+        return f"{recorder.datastore.schema}.{recorder.events_table_name}"
+
+
+class _FoldFailed(Exception):
+    def __init__(self, position: int, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.position = position
+        self.cause = cause
+
+
+def _stored(row: dict[str, Any]) -> StoredEvent:
+    return StoredEvent(
+        originator_id=row["originator_id"],
+        originator_version=row["originator_version"],
+        topic=row["topic"],
+        state=bytes(row["state"]),
+    )

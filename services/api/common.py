@@ -1,0 +1,159 @@
+"""What every controller shares: the principal, the command context, paging, freshness."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+from uuid import UUID, uuid4
+
+import msgspec
+from litestar import Request, Response
+from litestar.datastructures import State
+
+from domain.shared import Actor, Decision
+from services.auth import Principal, authenticate
+from services.bootstrap import Container
+from services.errors import BadRequest, Invalid, NotFound, NotReady, PreconditionFailed
+
+T = TypeVar("T")
+
+
+def container(state: State) -> Container:
+    c: Container = state.container
+    return c
+
+
+def provide_principal(request: Request[Any, Any, Any]) -> Principal:
+    return authenticate(container(request.app.state).db, request.headers.get("authorization"))
+
+
+def uuid_of(raw: str, what: str) -> UUID:
+    """A path id that is not a UUID names nothing: 404, like a random id."""
+    try:
+        return UUID(raw)
+    except ValueError:
+        raise NotFound(f"{what} not found") from None
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """One request's command context."""
+
+    c: Container
+    principal: Principal
+    correlation_id: str
+    if_match: int | None
+
+    def decision(self, rationale: str | None = None) -> Decision:
+        return Decision(
+            actor=self.principal.actor,
+            at=datetime.now(UTC),
+            correlation_id=self.correlation_id,
+            rationale=rationale,
+        )
+
+    @property
+    def actor(self) -> Actor:
+        return self.principal.actor
+
+
+def ctx(request: Request[Any, Any, Any], principal: Principal) -> Ctx:
+    return Ctx(
+        c=container(request.app.state),
+        principal=principal,
+        correlation_id=correlation_id(request),
+        if_match=if_match(request),
+    )
+
+
+def correlation_id(request: Request[Any, Any, Any]) -> str:
+    given = request.headers.get("x-correlation-id") or request.headers.get("x-request-id")
+    return (given or str(uuid4()))[:200]
+
+
+def if_match(request: Request[Any, Any, Any]) -> int | None:
+    raw = request.headers.get("if-match")
+    if raw is None:
+        return None
+    raw = raw.strip().removeprefix("W/").strip('"')
+    try:
+        return int(raw)
+    except ValueError:
+        raise PreconditionFailed(f"If-Match must be a version like \"3\", got {raw!r}") from None
+
+
+def resource(
+    view: dict[str, Any], *, status: int = 200, position: int | None = None,
+    created_id: str | None = None,
+) -> Response[dict[str, Any]]:
+    body = dict(view)
+    if position is not None:
+        body["position"] = position
+    if created_id is not None:
+        body["created_id"] = created_id
+    return Response(body, status_code=status, headers={"ETag": f'"{view["version"]}"'})
+
+
+# ---------------------------------------------------------------- lists
+
+
+def check_limit(limit: int) -> int:
+    if not 1 <= limit <= 500:
+        raise Invalid("limit must be between 1 and 500", field="limit")
+    return limit
+
+
+def encode_cursor(value: Any) -> str:
+    return base64.urlsafe_b64encode(msgspec.json.encode(value)).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, kind: type[T]) -> T | None:
+    if cursor is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        return msgspec.json.decode(raw, type=kind)
+    except (binascii.Error, ValueError, msgspec.DecodeError):
+        raise BadRequest("the cursor is not valid", field="cursor") from None
+
+
+def page(rows: Sequence[tuple[Any, dict[str, Any]]], limit: int) -> dict[str, Any]:
+    """Rows are (sort key, item), fetched with limit + 1 to know whether more follow."""
+    items = [item for _, item in rows[:limit]]
+    more = len(rows) > limit
+    return {"items": items, "next_cursor": encode_cursor(rows[limit - 1][0]) if more else None}
+
+
+def wait_for(
+    c: Container, min_position: int | None, projections: Sequence[str]
+) -> None:
+    """Read-your-writes: wait (bounded) until the projections reached `min_position`."""
+    if min_position is None or min_position <= 0:
+        return
+    deadline = time.monotonic() + c.settings.read_wait
+    pause = 0.01
+    while True:
+        positions = c.runner.positions()
+        if all(positions.get(name, 0) >= min_position for name in projections):
+            return
+        if time.monotonic() >= deadline:
+            raise NotReady(
+                f"the read side has not reached position {min_position} yet; retry shortly"
+            )
+        nudge = c.extras.get("nudge_projector")
+        if callable(nudge):
+            nudge()
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
+
+
+def read_tx(c: Container, principal: Principal) -> Any:
+    return c.db.tenant_tx(principal.tenant_id)
+
+
+Handler = Callable[..., Any]

@@ -1,0 +1,99 @@
+"""History, time travel and diffs for every kind of aggregate, from the event store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from litestar import Request, Router, get
+from litestar.params import Parameter
+
+from domain.shared import TechplanAggregate
+from services.api.common import Ctx, check_limit, ctx, decode_cursor, encode_cursor, uuid_of
+from services.auth import READ, Principal
+from services.errors import Invalid, NotFound
+from services.history import diff, history_item, replay, version_as_of
+
+
+def load_at(
+    c: Ctx,
+    cls: type[TechplanAggregate],
+    aggregate_id: UUID,
+    version: int | None,
+    as_of: datetime | None,
+) -> TechplanAggregate:
+    """The aggregate now, after version N, or after its last event at or before T."""
+    what = cls.aggregate_type
+    if version is not None and as_of is not None:
+        raise Invalid("give either version or as_of, not both", field="as_of")
+    if as_of is not None:
+        if as_of.tzinfo is None:
+            raise Invalid("as_of needs a time zone offset", field="as_of")
+        current = c.c.store.load(cls, aggregate_id, c.principal)  # tenancy check first
+        version = version_as_of(c.c.store.recorded_events(current.id), as_of)
+        if version is None:
+            raise NotFound(f"{what} did not exist at {as_of.isoformat()}")
+    if version is not None and version < 1:
+        raise NotFound(f"{what} has no version {version}")
+    return c.c.store.load(cls, aggregate_id, c.principal, version=version)
+
+
+def history_router(kind: str, cls: type[TechplanAggregate]) -> Router:
+    what = cls.aggregate_type
+
+    def recorded(c: Ctx, raw_id: str) -> list[Any]:
+        c.principal.require(*READ)
+        aggregate = c.c.store.load(cls, uuid_of(raw_id, what), c.principal)
+        return c.c.store.recorded_events(aggregate.id)
+
+    def history(
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        id: str,  # noqa: A002
+        limit: int = Parameter(default=50),
+        cursor: str | None = None,
+    ) -> dict[str, Any]:
+        check_limit(limit)
+        after = decode_cursor(cursor, int) or 0
+        steps = replay(recorded(ctx(request, principal), id))
+        items = [history_item(*s) for s in steps if s[0].version > after]
+        more = len(items) > limit
+        items = items[:limit]
+        return {
+            "items": items,
+            "next_cursor": encode_cursor(items[-1]["version"]) if more else None,
+        }
+
+    def diff_view(
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        id: str,  # noqa: A002
+        from_: int = Parameter(query="from"),
+        to: int = Parameter(query="to"),
+    ) -> dict[str, Any]:
+        steps = replay(recorded(ctx(request, principal), id))
+        views = {s[0].version: s[2] for s in steps}
+        for name, n in (("from", from_), ("to", to)):
+            if n not in views:
+                raise NotFound(f"{what} has no version {n} (asked as {name})")
+        return {"from": from_, "to": to, "changes": diff(views[from_], views[to])}
+
+    handlers: list[Callable[..., Any]] = [
+        get(
+            "/{id:str}/history",
+            sync_to_thread=True,
+            operation_id=f"{kind}_history",
+            summary=f"History of a {what}: one item per event, field-level changes",
+            tags=["history"],
+        )(history),
+        get(
+            "/{id:str}/diff",
+            sync_to_thread=True,
+            operation_id=f"{kind}_diff",
+            summary=f"Net field-level difference between two versions of a {what}",
+            tags=["history"],
+        )(diff_view),
+    ]
+    return Router(path=f"/v1/{kind}", route_handlers=handlers)

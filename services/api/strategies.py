@@ -1,0 +1,154 @@
+"""/v1/clients/{cid}/strategies and /v1/strategies"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.params import Parameter
+
+from domain.client import Client
+from domain.strategy import Strategy
+from projections import strategies as strategies_view
+from services.api.common import (
+    check_limit,
+    container,
+    ctx,
+    decode_cursor,
+    page,
+    resource,
+    uuid_of,
+    wait_for,
+)
+from services.api.history import load_at
+from services.api.schemas import DecisionIn, GoalIn, GoalPatch, PrincipleIn, StrategyIn
+from services.auth import READ, Principal
+from services.commands import strategies as commands
+
+
+class ClientStrategiesController(Controller):
+    path = "/v1/clients/{client_id:str}/strategies"
+    tags = ["strategies"]
+
+    @post("/", sync_to_thread=True, status_code=201)
+    def create(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        client_id: str,
+        data: StrategyIn,
+    ) -> Response[dict[str, Any]]:
+        strategy, position = commands.create_strategy(
+            ctx(request, principal), uuid_of(client_id, "client"), data
+        )
+        return resource(strategy.view(), status=201, position=position)
+
+    @get("/", sync_to_thread=True)
+    def list_strategies(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        client_id: str,
+        limit: int = Parameter(default=50),
+        cursor: str | None = None,
+        min_position: int | None = None,
+    ) -> dict[str, Any]:
+        principal.require(*READ)
+        c = container(request.app.state)
+        check_limit(limit)
+        client = c.store.load(Client, uuid_of(client_id, "client"), principal)
+        wait_for(c, min_position, ["strategies"])
+        with c.db.tenant_tx(principal.tenant_id) as cur:
+            rows = strategies_view.list_strategies(
+                cur, client.id, after=decode_cursor(cursor, int) or 0, limit=limit + 1
+            )
+        return page(rows, limit)
+
+
+class StrategyController(Controller):
+    path = "/v1/strategies/{strategy_id:str}"
+    tags = ["strategies"]
+
+    @get("/", sync_to_thread=True)
+    def get_strategy(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        strategy_id: str,
+        version: int | None = None,
+        as_of: datetime | None = None,
+    ) -> Response[dict[str, Any]]:
+        principal.require(*READ)
+        strategy = load_at(
+            ctx(request, principal), Strategy, uuid_of(strategy_id, "strategy"), version, as_of
+        )
+        return resource(strategy.view())
+
+    @post("/goals", sync_to_thread=True, status_code=201)
+    def add_goal(
+        self, request: Request[Any, Any, Any], principal: Principal, strategy_id: str,
+        data: GoalIn,
+    ) -> Response[dict[str, Any]]:
+        strategy, position, goal_id = commands.add_goal(
+            ctx(request, principal), uuid_of(strategy_id, "strategy"), data
+        )
+        return resource(strategy.view(), status=201, position=position, created_id=str(goal_id))
+
+    @patch("/goals/{goal_id:str}", sync_to_thread=True)
+    def update_goal(
+        self, request: Request[Any, Any, Any], principal: Principal, strategy_id: str,
+        goal_id: str, data: GoalPatch,
+    ) -> Response[dict[str, Any]]:
+        strategy, position = commands.update_goal(
+            ctx(request, principal),
+            uuid_of(strategy_id, "strategy"),
+            uuid_of(goal_id, "goal"),
+            data,
+        )
+        return resource(strategy.view(), position=position)
+
+    @post("/goals/{goal_id:str}/retire", sync_to_thread=True, status_code=200)
+    def retire_goal(
+        self, request: Request[Any, Any, Any], principal: Principal, strategy_id: str,
+        goal_id: str, data: DecisionIn,
+    ) -> Response[dict[str, Any]]:
+        strategy, position = commands.retire_goal(
+            ctx(request, principal),
+            uuid_of(strategy_id, "strategy"),
+            uuid_of(goal_id, "goal"),
+            data,
+        )
+        return resource(strategy.view(), position=position)
+
+    @post("/principles", sync_to_thread=True, status_code=201)
+    def add_principle(
+        self, request: Request[Any, Any, Any], principal: Principal, strategy_id: str,
+        data: PrincipleIn,
+    ) -> Response[dict[str, Any]]:
+        strategy, position, principle_id = commands.add_principle(
+            ctx(request, principal), uuid_of(strategy_id, "strategy"), data
+        )
+        return resource(
+            strategy.view(), status=201, position=position, created_id=str(principle_id)
+        )
+
+    @post("/adopt", sync_to_thread=True, status_code=200)
+    def adopt(
+        self, request: Request[Any, Any, Any], principal: Principal, strategy_id: str,
+        data: DecisionIn,
+    ) -> Response[dict[str, Any]]:
+        strategy, position = commands.adopt(
+            ctx(request, principal), uuid_of(strategy_id, "strategy"), data
+        )
+        return resource(strategy.view(), position=position)
+
+    @post("/archive", sync_to_thread=True, status_code=200)
+    def archive(
+        self, request: Request[Any, Any, Any], principal: Principal, strategy_id: str,
+        data: DecisionIn,
+    ) -> Response[dict[str, Any]]:
+        strategy, position = commands.archive(
+            ctx(request, principal), uuid_of(strategy_id, "strategy"), data
+        )
+        return resource(strategy.view(), position=position)

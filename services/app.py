@@ -1,0 +1,137 @@
+"""create_app: the Litestar application around a built Container."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import msgspec
+from litestar import Litestar
+from litestar.config.response_cache import ResponseCacheConfig
+from litestar.di import Provide
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from services.api.admin import ApiKeyController, TenantAdminController
+from services.api.clients import ClientController
+from services.api.common import provide_principal
+from services.api.history import history_router
+from services.api.ops import list_event_types, live, metrics, ready
+from services.api.strategies import ClientStrategiesController, StrategyController
+from services.bootstrap import Container
+from services.idempotency import idempotency_middleware
+from services.problems import HANDLERS, PROBLEM
+
+log = logging.getLogger("techplan")
+
+
+class Problem(msgspec.Struct):
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, str]] | None = None
+
+
+def _spec(description: str) -> ResponseSpec:
+    return ResponseSpec(
+        data_container=Problem,
+        description=description,
+        media_type=PROBLEM,
+        generate_examples=False,
+    )
+
+
+PROBLEMS = {
+    400: _spec("Malformed JSON, a bad cursor or query parameter"),
+    401: _spec("No API key, or a key that is not valid"),
+    403: _spec("The key's role may not do this"),
+    404: _spec("No such resource (or not visible to this key)"),
+    409: _spec("State conflict or concurrent change"),
+    412: _spec("If-Match does not match the current version"),
+    413: _spec("Body over the limit"),
+    422: _spec("Invalid field, unknown field, or broken domain rule"),
+    503: _spec("The read side is behind min_position (see Retry-After)"),
+}
+
+
+def route_handlers() -> list[Any]:
+    from domain.client import Client
+    from domain.strategy import Strategy
+
+    handlers: list[Any] = [
+        live,
+        ready,
+        metrics,
+        list_event_types,
+        TenantAdminController,
+        ApiKeyController,
+        ClientController,
+        ClientStrategiesController,
+        StrategyController,
+        history_router("clients", Client),
+        history_router("strategies", Strategy),
+    ]
+    for extra in _optional_routes():
+        handlers += extra()
+    return handlers
+
+
+def _optional_routes() -> list[Callable[[], list[Any]]]:
+    """Routers of later parts (plans, budgets, read side, webhooks) register here."""
+    found: list[Callable[[], list[Any]]] = []
+    for module_name in ("services.api.tactical", "services.api.readside", "services.api.webhooks"):
+        try:
+            module = __import__(module_name, fromlist=["routes"])
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        found.append(module.routes)
+    return found
+
+
+def create_app(container: Container, *, lifespan_hooks: list[Any] | None = None) -> Litestar:
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        app.state.container = container
+        hooks = list(lifespan_hooks or [])
+        for hook in hooks:
+            await hook.start(container)
+        try:
+            yield
+        finally:
+            for hook in reversed(hooks):
+                await hook.stop()
+
+    app = Litestar(
+        route_handlers=route_handlers(),
+        dependencies={"principal": Provide(provide_principal, sync_to_thread=True)},
+        exception_handlers=HANDLERS,
+        middleware=[idempotency_middleware],
+        lifespan=[lifespan],
+        request_max_body_size=container.settings.max_body_size,
+        response_cache_config=ResponseCacheConfig(),
+        openapi_config=OpenAPIConfig(
+            title="Techplan",
+            version="1.0.0",
+            description="Event-sourced IT strategies, technology plans and budgets for MSPs.",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin(path="/")],
+            components=Components(
+                security_schemes={
+                    "apiKey": SecurityScheme(type="http", scheme="bearer", description="API key")
+                }
+            ),
+            security=[{"apiKey": []}],
+        ),
+    )
+    app.state.container = container
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            handler.responses = {**PROBLEMS, **(handler.responses or {})}
+    return app

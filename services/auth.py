@@ -1,0 +1,192 @@
+"""API keys, principals and roles.
+
+A key is `tpk_` + 40 random url-safe characters: recognisable by its prefix, shown once,
+stored only as its SHA-256 (a high-entropy secret needs no slow hash), and looked up on every
+request so a revoked key stops working at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from domain.shared import Actor, Role
+from services.db import Cursor, Database
+from services.errors import Forbidden, Invalid, NotFound, Unauthorized
+
+KEY_PREFIX = "tpk_"
+
+
+def new_key() -> str:
+    return KEY_PREFIX + secrets.token_urlsafe(30)
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Principal:
+    key_id: UUID
+    tenant_id: UUID
+    name: str
+    role: Role
+    client_ids: frozenset[UUID] | None  # None: every client of the tenant
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(id=str(self.key_id), name=self.name, role=self.role.value)
+
+    def may_see(self, tenant_id: UUID, client_id: UUID) -> bool:
+        if tenant_id != self.tenant_id:
+            return False
+        return self.client_ids is None or client_id in self.client_ids
+
+    def require(self, *roles: Role) -> None:
+        if self.role not in roles:
+            raise Forbidden(f"the {self.role.value} role may not do this")
+
+
+# Who may do what, in one place (API.md "Roles").
+READ = (Role.ADMIN, Role.EDITOR, Role.VIEWER, Role.CLIENT)
+EDIT = (Role.ADMIN, Role.EDITOR)
+ADMIN = (Role.ADMIN,)
+DECIDE_BUDGET = (Role.ADMIN, Role.CLIENT)
+DECIDE_INITIATIVE = (Role.ADMIN, Role.EDITOR, Role.CLIENT)
+
+
+def authenticate(db: Database, authorization: str | None) -> Principal:
+    if not authorization or not authorization.startswith("Bearer "):
+        raise Unauthorized("an API key is required: Authorization: Bearer <key>")
+    key = authorization.removeprefix("Bearer ").strip()
+    if not key.startswith(KEY_PREFIX):
+        raise Unauthorized("the API key is not valid")
+    digest = hash_key(key)
+    with db.tx() as cur:
+        cur.execute(
+            "SELECT id, tenant_id, name, role, client_ids, key_hash FROM api_keys "
+            "WHERE key_hash = %s AND revoked_at IS NULL",
+            (digest,),
+        )
+        row = cur.fetchone()
+    if row is None or not hmac.compare_digest(row["key_hash"], digest):
+        raise Unauthorized("the API key is not valid")
+    return _principal(row)
+
+
+def _principal(row: dict[str, Any]) -> Principal:
+    client_ids = row["client_ids"]
+    return Principal(
+        key_id=row["id"],
+        tenant_id=row["tenant_id"],
+        name=row["name"],
+        role=Role(row["role"]),
+        client_ids=frozenset(client_ids) if client_ids is not None else None,
+    )
+
+
+def create_key(
+    cur: Cursor,
+    *,
+    tenant_id: UUID,
+    name: str,
+    role: Role,
+    client_ids: list[UUID] | None,
+) -> tuple[dict[str, Any], str]:
+    if role is Role.CLIENT and not client_ids:
+        raise Invalid("a client key needs client_ids", field="client_ids")
+    key = new_key()
+    key_id = uuid4()
+    cur.execute(
+        "INSERT INTO api_keys (id, tenant_id, name, role, client_ids, key_hash, key_prefix,"
+        " created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING *",
+        (
+            key_id,
+            tenant_id,
+            name,
+            role.value,
+            client_ids,
+            hash_key(key),
+            key[:12],
+            datetime.now(UTC),
+        ),
+    )
+    row = cur.fetchone()
+    assert row is not None
+    return key_view(row), key
+
+
+def key_view(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": str(row["id"]),
+        "name": row["name"],
+        "role": row["role"],
+        "client_ids": [str(c) for c in row["client_ids"]] if row["client_ids"] is not None else None,
+        "prefix": row["key_prefix"],
+        "created_at": row["created_at"],
+        "revoked_at": row["revoked_at"],
+    }
+
+
+def list_keys(db: Database, tenant_id: UUID, *, after: str | None, limit: int) -> list[dict[str, Any]]:
+    with db.tx() as cur:
+        cur.execute(
+            "SELECT * FROM api_keys WHERE tenant_id = %s AND revoked_at IS NULL"
+            " AND (%s::uuid IS NULL OR id > %s::uuid) ORDER BY id LIMIT %s",
+            (tenant_id, after, after, limit),
+        )
+        return [key_view(r) for r in cur.fetchall()]
+
+
+def revoke_key(db: Database, tenant_id: UUID, key_id: UUID) -> None:
+    with db.tx() as cur:
+        cur.execute(
+            "UPDATE api_keys SET revoked_at = now() WHERE id = %s AND tenant_id = %s"
+            " AND revoked_at IS NULL",
+            (key_id, tenant_id),
+        )
+        if cur.rowcount != 1:
+            raise NotFound("API key not found")
+
+
+def create_tenant(db: Database, name: str) -> dict[str, Any]:
+    tenant_id = uuid4()
+    with db.tx() as cur:
+        cur.execute(
+            "INSERT INTO tenants (id, name, created_at) VALUES (%s, %s, now())",
+            (tenant_id, name),
+        )
+        key_row, key = create_key(
+            cur, tenant_id=tenant_id, name=f"{name} admin", role=Role.ADMIN, client_ids=None
+        )
+    return {
+        "id": str(tenant_id),
+        "name": name,
+        "api_key": {"id": key_row["id"], "key": key, "role": Role.ADMIN.value},
+    }
+
+
+def list_tenants(db: Database, *, after: str | None, limit: int) -> list[dict[str, Any]]:
+    with db.tx() as cur:
+        cur.execute(
+            "SELECT id, name, created_at FROM tenants"
+            " WHERE (%s::uuid IS NULL OR id > %s::uuid) ORDER BY id LIMIT %s",
+            (after, after, limit),
+        )
+        return [
+            {"id": str(r["id"]), "name": r["name"], "created_at": r["created_at"]}
+            for r in cur.fetchall()
+        ]
+
+
+def check_admin_token(expected: str | None, authorization: str | None) -> None:
+    if not expected:
+        raise Forbidden("the operator API is disabled: TECHPLAN_ADMIN_TOKEN is not set")
+    given = (authorization or "").removeprefix("Bearer ").strip()
+    if not given or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise Unauthorized("the operator token is not valid")

@@ -1,0 +1,37 @@
+"""The composition root: builds the pools, the event store and the runner once.
+
+Nothing connects at import time; tests build the same root with their own settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from projections.runner import Runner, all_projections
+from services.db import Database, check_reachable
+from services.settings import Settings
+from services.store import EventStore, Store
+
+
+@dataclass
+class Container:
+    settings: Settings
+    db: Database
+    store: Store
+    runner: Runner
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def close(self) -> None:
+        self.store.close()
+        self.db.close()
+
+
+def bootstrap(settings: Settings) -> Container:
+    url = settings.require_database()
+    check_reachable(url)
+    db = Database(url, max_size=settings.db_pool_size + settings.db_pool_max_overflow)
+    db.open()
+    store = Store(EventStore(settings.eventsourcing_env(), settings.snapshot_interval))
+    runner = Runner(db, store, all_projections())
+    return Container(settings=settings, db=db, store=store, runner=runner)

@@ -1,0 +1,77 @@
+"""Our own PostgreSQL pool for everything that is not the event store itself.
+
+Read-model tables are under forced row-level security: every read goes through
+`tenant_tx`, which sets the tenant for that transaction only (`SET LOCAL` semantics).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+Cursor = psycopg.Cursor[dict[str, Any]]
+
+
+class Database:
+    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 10) -> None:
+        self.url = url
+        self.pool: ConnectionPool[psycopg.Connection[dict[str, Any]]] = ConnectionPool(
+            url,
+            min_size=min_size,
+            max_size=max_size,
+            kwargs={"row_factory": dict_row, "autocommit": False, "options": "-c timezone=UTC"},
+            open=False,
+            timeout=10,
+            check=ConnectionPool.check_connection,
+        )
+
+    def open(self) -> None:
+        self.pool.open(wait=True, timeout=10)
+
+    def close(self) -> None:
+        self.pool.close()
+
+    @contextmanager
+    def tx(self) -> Iterator[Cursor]:
+        """A transaction with no tenant: sees no row of a read model."""
+        with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+            yield cur
+
+    @contextmanager
+    def tenant_tx(self, tenant_id: UUID) -> Iterator[Cursor]:
+        with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+            cur.execute("SELECT set_config('techplan.tenant_id', %s, true)", (str(tenant_id),))
+            yield cur
+
+    @contextmanager
+    def projector_tx(self) -> Iterator[Cursor]:
+        """The one narrow path that folds many tenants' events into the read models."""
+        with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+            cur.execute("SELECT set_config('techplan.projector', 'on', true)")
+            yield cur
+
+
+def check_reachable(url: str) -> None:
+    """Raise a one-line error when PostgreSQL cannot be reached with `url`."""
+    try:
+        with psycopg.connect(url, connect_timeout=5) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ConnectionError(f"cannot reach PostgreSQL at {_redact(url)}: {first}") from None
+
+
+def _redact(url: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url

@@ -1,0 +1,189 @@
+"""`Idempotency-Key` on POST, kept 24 h in PostgreSQL and scoped to the API key.
+
+A repeat with the same key and body returns the first response and changes nothing; the same
+key with another body is 422; a repeat while the first is still running is 409. A first
+attempt that ends in a 5xx releases the key, so the client may try again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+from uuid import UUID
+
+import anyio.to_thread
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from services.auth import KEY_PREFIX, hash_key
+from services.db import Database
+
+TTL = "24 hours"
+
+
+def _problem(status: int, title: str, detail: str) -> tuple[int, bytes]:
+    body = {"type": f"https://techplan.dev/problems/{status}", "title": title,
+            "status": status, "detail": detail}
+    return status, json.dumps(body).encode()
+
+
+def _key_id(db: Database, authorization: str) -> UUID | None:
+    key = authorization.removeprefix("Bearer ").strip()
+    if not key.startswith(KEY_PREFIX):
+        return None
+    with db.tx() as cur:
+        cur.execute(
+            "SELECT id FROM api_keys WHERE key_hash = %s AND revoked_at IS NULL",
+            (hash_key(key),),
+        )
+        row = cur.fetchone()
+    return row["id"] if row else None
+
+
+def _claim(db: Database, key_id: UUID, key: str, request_hash: str) -> tuple[str, Any]:
+    with db.tx() as cur:
+        cur.execute(
+            f"DELETE FROM idempotency_keys WHERE api_key_id = %s AND key = %s"  # noqa: S608
+            f" AND created_at < now() - interval '{TTL}'",
+            (key_id, key),
+        )
+        cur.execute(
+            "INSERT INTO idempotency_keys (api_key_id, key, request_hash, state)"
+            " VALUES (%s, %s, %s, 'running') ON CONFLICT DO NOTHING RETURNING key",
+            (key_id, key, request_hash),
+        )
+        if cur.fetchone() is not None:
+            return "new", None
+        cur.execute(
+            "SELECT * FROM idempotency_keys WHERE api_key_id = %s AND key = %s",
+            (key_id, key),
+        )
+        row = cur.fetchone()
+    if row is None:  # released between our insert and select
+        return "running", None
+    if row["request_hash"] != request_hash:
+        return "mismatch", None
+    if row["state"] == "running":
+        return "running", None
+    return "replay", row
+
+
+def _finish(db: Database, key_id: UUID, key: str, status: int, headers: list[Any],
+            body: bytes) -> None:
+    with db.tx() as cur:
+        if status >= 500:
+            cur.execute(
+                "DELETE FROM idempotency_keys WHERE api_key_id = %s AND key = %s", (key_id, key)
+            )
+        else:
+            cur.execute(
+                "UPDATE idempotency_keys SET state = 'done', status_code = %s, headers = %s,"
+                " body = %s WHERE api_key_id = %s AND key = %s",
+                (status, json.dumps(headers), body, key_id, key),
+            )
+
+
+def _release(db: Database, key_id: UUID, key: str) -> None:
+    with db.tx() as cur:
+        cur.execute(
+            "DELETE FROM idempotency_keys WHERE api_key_id = %s AND key = %s", (key_id, key)
+        )
+
+
+async def _send_plain(send: Send, status: int, body: bytes, headers: list[Any]) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+def idempotency_middleware(app: ASGIApp) -> ASGIApp:
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await app(scope, receive, send)
+            return
+        headers = {k.decode().lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        key = headers.get("idempotency-key")
+        authorization = headers.get("authorization", "")
+        container = scope["app"].state.container
+        db: Database = container.db
+        if not key or not authorization:
+            await app(scope, receive, send)
+            return
+        if len(key) > 255:
+            status, body = _problem(400, "Bad Request", "Idempotency-Key is longer than 255")
+            await _send_plain(send, status, body, [(b"content-type", b"application/problem+json")])
+            return
+        key_id = await anyio.to_thread.run_sync(_key_id, db, authorization)
+        if key_id is None:  # the app answers 401 itself
+            await app(scope, receive, send)
+            return
+
+        chunks: list[bytes] = []
+        size, limit = 0, container.settings.max_body_size
+        while True:
+            message = await receive()
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size <= limit + 1:
+                chunks.append(chunk)
+            if not message.get("more_body"):
+                break
+        body_bytes = b"".join(chunks)
+        digest = hashlib.sha256(
+            scope["path"].encode() + b"?" + scope.get("query_string", b"") + b"\n" + body_bytes
+        ).hexdigest()
+
+        outcome, row = await anyio.to_thread.run_sync(_claim, db, key_id, key, digest)
+        problem_headers = [(b"content-type", b"application/problem+json")]
+        if outcome == "running":
+            status, body = _problem(409, "Conflict", "a request with this Idempotency-Key is still running")
+            await _send_plain(send, status, body, problem_headers)
+            return
+        if outcome == "mismatch":
+            status, body = _problem(
+                422, "Unprocessable Content",
+                "this Idempotency-Key was used with another request body",
+            )
+            await _send_plain(send, status, body, problem_headers)
+            return
+        if outcome == "replay":
+            stored = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in row["headers"]]
+            stored.append((b"idempotent-replayed", b"true"))
+            await _send_plain(send, row["status_code"], bytes(row["body"]), stored)
+            return
+
+        replayed = False
+
+        async def replay_receive() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body_bytes, "more_body": False}
+            return await receive()
+
+        status_code = 500
+        response_headers: list[Any] = []
+        response_body: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal status_code, response_headers
+            if message["type"] == "http.response.start":
+                status_code = message["status"]
+                response_headers = [
+                    (k.decode("latin-1"), v.decode("latin-1"))
+                    for k, v in message.get("headers", [])
+                    if k.lower() not in (b"content-length", b"date")
+                ]
+            elif message["type"] == "http.response.body":
+                response_body.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await app(scope, replay_receive, capture)
+        except BaseException:
+            await anyio.to_thread.run_sync(_release, db, key_id, key)
+            raise
+        await anyio.to_thread.run_sync(
+            _finish, db, key_id, key, status_code, response_headers, b"".join(response_body)
+        )
+
+    return middleware

@@ -1,0 +1,186 @@
+"""The event store: one eventsourcing Application shared by all tenants (pooled model).
+
+Every load checks the aggregate's tenant and the principal's clients, so an id of another
+tenant answers exactly like an id that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent, Transcoding
+from eventsourcing.utils import Environment
+
+from domain.client import Client
+from domain.shared import Actor, TechplanAggregate, TechplanEvent
+from domain.strategy import Strategy
+from services.auth import Principal
+from services.errors import Conflict, NotFound, PreconditionFailed
+
+A = TypeVar("A", bound=TechplanAggregate)
+T = TypeVar("T")
+
+
+class ActorAsDict(Transcoding):
+    type = Actor
+    name = "actor"
+
+    def encode(self, obj: Actor) -> dict[str, str]:
+        return obj.as_dict()
+
+    def decode(self, data: dict[str, str]) -> Actor:
+        return Actor(**data)
+
+
+def aggregate_classes() -> list[type[TechplanAggregate]]:
+    classes: list[type[TechplanAggregate]] = [Client, Strategy]
+    try:  # the tactical aggregates, once they exist
+        from domain.budget import Budget
+        from domain.plan import TechnologyPlan
+
+        classes += [TechnologyPlan, Budget]
+    except ImportError:  # pragma: no cover
+        pass
+    return classes
+
+
+class EventStore(Application[UUID]):
+    name = "techplan"
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {}
+
+    def __init__(self, env: dict[str, str], snapshot_interval: int = 100) -> None:
+        type(self).snapshotting_intervals = {
+            cls: snapshot_interval for cls in aggregate_classes()
+        }
+        super().__init__(env)
+
+    def construct_env(self, name: str, env: Any = None) -> Environment:
+        # Only what the settings gave us: never the ambient os.environ.
+        values = {"IS_SNAPSHOTTING_ENABLED": "y", **dict(env or {})}
+        return Environment(name, values)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(ActorAsDict())
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    event: TechplanEvent
+    position: int
+
+    @property
+    def version(self) -> int:
+        return self.event.originator_version
+
+    @property
+    def occurred_at(self) -> datetime:
+        return self.event.timestamp
+
+
+class Store:
+    """Loads with tenancy checks, saves with positions, reads an aggregate's past."""
+
+    def __init__(self, app: EventStore) -> None:
+        self.app = app
+
+    def create_tables(self) -> None:
+        self.app.recorder.create_table()  # type: ignore[attr-defined]
+        if self.app.snapshots is not None:
+            self.app.snapshots.recorder.create_table()  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        self.app.close()
+
+    # ------------------------------------------------------------ writing
+
+    def save(self, *aggregates: TechplanAggregate) -> int:
+        """Save atomically; returns the notification-log position of the last event."""
+        recordings = self.app.save(*aggregates)
+        if not recordings:
+            return self.max_position()
+        return max(r.notification.id for r in recordings)
+
+    def max_position(self) -> int:
+        return self.app.recorder.max_notification_id() or 0
+
+    # ------------------------------------------------------------ reading
+
+    def load(
+        self,
+        cls: type[A],
+        aggregate_id: UUID,
+        principal: Principal,
+        *,
+        version: int | None = None,
+        if_match: int | None = None,
+    ) -> A:
+        what = cls.aggregate_type
+        try:
+            aggregate = self.app.repository.get(aggregate_id, version=version)
+        except AggregateNotFoundError:
+            raise NotFound(f"{what} not found") from None
+        if not isinstance(aggregate, cls) or not principal.may_see(
+            aggregate.tenant_id, aggregate.client_id
+        ):
+            raise NotFound(f"{what} not found")
+        if version is not None and aggregate.version != version:
+            raise NotFound(f"{what} has no version {version}")
+        if if_match is not None and aggregate.version != if_match:
+            raise PreconditionFailed(
+                f"{what} is at version {aggregate.version}, not {if_match}"
+            )
+        return aggregate
+
+    def recorded_events(self, aggregate_id: UUID) -> list[RecordedEvent]:
+        """The aggregate's events with their notification-log positions, oldest first."""
+        recorder: Any = self.app.recorder
+        datastore = recorder.datastore
+        table = recorder.events_table_name
+        with datastore.transaction(commit=False) as cur:
+            cur.execute(
+                f"SELECT originator_id, originator_version, topic, state, notification_id "  # noqa: S608
+                f"FROM {datastore.schema}.{table} WHERE originator_id = %s "
+                f"ORDER BY originator_version",
+                (aggregate_id,),
+            )
+            rows = cur.fetchall()
+        result = []
+        for row in rows:
+            stored = StoredEvent(
+                originator_id=row["originator_id"],
+                originator_version=row["originator_version"],
+                topic=row["topic"],
+                state=bytes(row["state"]),
+            )
+            event = self.app.mapper.to_domain_event(stored)
+            result.append(RecordedEvent(event=event, position=row["notification_id"]))  # type: ignore[arg-type]
+        return result
+
+    def decode(self, stored: StoredEvent) -> TechplanEvent:
+        return self.app.mapper.to_domain_event(stored)  # type: ignore[return-value]
+
+
+def retrying(attempt: Callable[[], T], *, if_match: int | None, tries: int = 8) -> T:
+    """Run a load-decide-save attempt; a concurrent write to the same aggregate is retried
+    on fresh state (nothing is lost), unless the caller pinned the version with If-Match."""
+    last: Exception | None = None
+    for _ in range(tries):
+        try:
+            return attempt()
+        except IntegrityError as exc:
+            if if_match is not None:
+                raise PreconditionFailed(
+                    "the resource changed concurrently; the If-Match version is stale"
+                ) from None
+            last = exc
+    raise Conflict("the resource is changing too quickly; try again") from last
+
+
+def events_of(recorded: Sequence[RecordedEvent]) -> list[TechplanEvent]:
+    return [r.event for r in recorded]
