@@ -162,6 +162,14 @@ class Unset(Enum):
 UNSET: Final = Unset.UNSET
 
 
+def canonical_id(value: UUID | str, field: str) -> str:
+    """An id as views and events write it: a lowercase UUID string."""
+    try:
+        return str(value if isinstance(value, UUID) else UUID(str(value)))
+    except ValueError:
+        raise RuleViolation("not a valid id", field=field) from None
+
+
 def rfc3339(moment: datetime) -> str:
     """A timezone-aware time as API.md writes it: UTC, microseconds, `Z`."""
     if moment.tzinfo is None or moment.utcoffset() is None:

@@ -17,7 +17,6 @@ from domain.plan.initiative import (
     LOCKED,
     MOVES_FROM,
     InitiativeStatus,
-    canonical_id,
     checked_goal_ids,
     copy_cost,
     initiative_view,
@@ -36,6 +35,7 @@ from domain.shared import (
     TechplanCreated,
     TechplanEvent,
     Unset,
+    canonical_id,
     created_fields,
 )
 

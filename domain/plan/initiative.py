@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.calendar import FiscalQuarter
-from domain.shared import Priority, RuleViolation
+from domain.shared import Priority, RuleViolation, canonical_id
 
 
 class InitiativeStatus(StrEnum):
@@ -41,13 +41,6 @@ def initiative_view(initiative: dict[str, Any]) -> dict[str, Any]:
     view["one_time_cost"] = copy_cost(initiative["one_time_cost"])
     view["recurring_cost"] = copy_cost(initiative["recurring_cost"])
     return view
-
-
-def canonical_id(value: UUID | str, field: str) -> str:
-    try:
-        return str(value if isinstance(value, UUID) else UUID(str(value)))
-    except ValueError:
-        raise RuleViolation("not a valid id", field=field) from None
 
 
 def checked_goal_ids(
