@@ -170,6 +170,4 @@ class Client(TechplanAggregate):
 
 def _check_month(month: int) -> None:
     if not 1 <= month <= 12:
-        raise RuleViolation(
-            "fiscal_year_start_month must be 1-12", field="fiscal_year_start_month"
-        )
+        raise RuleViolation("fiscal_year_start_month must be 1-12", field="fiscal_year_start_month")

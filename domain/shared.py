@@ -223,9 +223,7 @@ class TechplanAggregate(Aggregate):
             setattr(cls, "__init__", _init_from_apply)  # noqa: B010
         super().__init_subclass__(**kwargs)
 
-    def _record(
-        self, event_class: type[TechplanEvent], by: Decision, **fields: Any
-    ) -> None:
+    def _record(self, event_class: type[TechplanEvent], by: Decision, **fields: Any) -> None:
         self.trigger_event(
             event_class,
             timestamp=by.at,
@@ -236,6 +234,10 @@ class TechplanAggregate(Aggregate):
             rationale=by.rationale,
             **fields,
         )
+
+    def view(self) -> dict[str, Any]:
+        """The resource as GET shows it; history diffs compare these."""
+        raise NotImplementedError
 
     def _require_rationale(self, by: Decision) -> None:
         if not by.rationale or not by.rationale.strip():

@@ -57,4 +57,4 @@ class Projection:
 
     def truncate(self, cur: Cursor) -> None:
         for table in self.tables:
-            cur.execute(f"DELETE FROM {table}")  # noqa: S608
+            cur.execute(f"DELETE FROM {table}")

@@ -31,8 +31,7 @@ projection.ddl = (
 def _touch(cur: Cursor, e: Any, **values: Any) -> None:
     sets = ", ".join(f"{k} = %({k})s" for k in values)
     cur.execute(
-        f"UPDATE clients_view SET {sets}, version = %(v)s, updated_at = %(at)s"  # noqa: S608
-        " WHERE id = %(id)s",
+        f"UPDATE clients_view SET {sets}, version = %(v)s, updated_at = %(at)s WHERE id = %(id)s",
         {**values, "v": e.originator_version, "at": e.timestamp, "id": e.originator_id},
     )
 

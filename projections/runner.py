@@ -65,7 +65,6 @@ class Runner:
             )
 
     def run_batch(self, projection: Projection, limit: int = 500) -> BatchResult:
-        events_table = self._events_table()
         try:
             with self.db.projector_tx() as cur:
                 cur.execute(
@@ -81,32 +80,17 @@ class Runner:
                     (projection.name,),
                 )
                 row = cur.fetchone()
-                position = row["position"] if row else 0
-                cur.execute(
-                    f"SELECT originator_id, originator_version, topic, state, notification_id"  # noqa: S608
-                    f" FROM {events_table} WHERE notification_id > %s"
-                    f" ORDER BY notification_id LIMIT %s",
-                    (position, limit),
-                )
-                rows = cur.fetchall()
-                folded = 0
-                for r in rows:
-                    current = r["notification_id"]
-                    try:
-                        event = self.store.decode(_stored(r))
-                        projection.fold(cur, event, current)
-                    except Exception as exc:
-                        raise _FoldFailed(current, exc) from exc
-                    position = current
-                    folded += 1
-                if folded:
+                start = row["position"] if row else 0
+                rows = select_after(cur, self.events_table(), start, limit)
+                position = fold_rows(self, cur, projection, rows, start)
+                if rows:
                     cur.execute(
                         "UPDATE projection_tracking SET position = %s, error = NULL,"
                         " error_position = NULL, updated_at = now() WHERE name = %s",
                         (position, projection.name),
                     )
-                return BatchResult(projection.name, folded, position)
-        except _FoldFailed as failed:
+                return BatchResult(projection.name, len(rows), position)
+        except FoldFailed as failed:
             message = f"{type(failed.cause).__name__}: {failed.cause}"
             log.error(
                 "projection %s stopped at position %s: %s",
@@ -156,12 +140,35 @@ class Runner:
             if r["name"] in self.by_name
         ]
 
-    def _events_table(self) -> str:
+    def events_table(self) -> str:
         recorder: Any = self.store.app.recorder
         return f"{recorder.datastore.schema}.{recorder.events_table_name}"
 
 
-class _FoldFailed(Exception):
+def select_after(cur: Cursor, events_table: str, position: int, limit: int) -> list[Any]:
+    cur.execute(
+        f"SELECT originator_id, originator_version, topic, state, notification_id"
+        f" FROM {events_table} WHERE notification_id > %s ORDER BY notification_id LIMIT %s",
+        (position, limit),
+    )
+    return cur.fetchall()
+
+
+def fold_rows(
+    runner: Runner, cur: Cursor, projection: Projection, rows: list[Any], position: int
+) -> int:
+    """Fold the rows in order; returns the new position. A failure names its position."""
+    for r in rows:
+        current = r["notification_id"]
+        try:
+            projection.fold(cur, runner.store.decode(_stored(r)), current)
+        except Exception as exc:
+            raise FoldFailed(current, exc) from exc
+        position = current
+    return position
+
+
+class FoldFailed(Exception):
     def __init__(self, position: int, cause: Exception) -> None:
         super().__init__(str(cause))
         self.position = position

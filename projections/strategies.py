@@ -35,7 +35,7 @@ projection.ddl = (
 def _touch(cur: Cursor, e: Any, sets: str = "", **values: Any) -> None:
     prefix = f"{sets}, " if sets else ""
     cur.execute(
-        f"UPDATE strategies_view SET {prefix}version = %(v)s, updated_at = %(at)s"  # noqa: S608
+        f"UPDATE strategies_view SET {prefix}version = %(v)s, updated_at = %(at)s"
         " WHERE id = %(id)s",
         {**values, "v": e.originator_version, "at": e.timestamp, "id": e.originator_id},
     )

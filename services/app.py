@@ -111,7 +111,7 @@ def create_app(container: Container, *, lifespan_hooks: list[Any] | None = None)
     app = Litestar(
         route_handlers=route_handlers(),
         dependencies={"principal": Provide(provide_principal, sync_to_thread=True)},
-        exception_handlers=HANDLERS,
+        exception_handlers=HANDLERS,  # type: ignore[arg-type]
         middleware=[idempotency_middleware],
         lifespan=[lifespan],
         request_max_body_size=container.settings.max_body_size,

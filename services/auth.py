@@ -126,14 +126,18 @@ def key_view(row: dict[str, Any]) -> dict[str, Any]:
         "id": str(row["id"]),
         "name": row["name"],
         "role": row["role"],
-        "client_ids": [str(c) for c in row["client_ids"]] if row["client_ids"] is not None else None,
+        "client_ids": [str(c) for c in row["client_ids"]]
+        if row["client_ids"] is not None
+        else None,
         "prefix": row["key_prefix"],
         "created_at": row["created_at"],
         "revoked_at": row["revoked_at"],
     }
 
 
-def list_keys(db: Database, tenant_id: UUID, *, after: str | None, limit: int) -> list[dict[str, Any]]:
+def list_keys(
+    db: Database, tenant_id: UUID, *, after: str | None, limit: int
+) -> list[dict[str, Any]]:
     with db.tx() as cur:
         cur.execute(
             "SELECT * FROM api_keys WHERE tenant_id = %s AND revoked_at IS NULL"

@@ -36,8 +36,13 @@ def diff(before: Any, after: Any, path: str = "") -> list[dict[str, Any]]:
         for key in list(before) + [k for k in after if k not in before]:
             if not path and key in IGNORED:
                 continue
-            changes += _member(before.get(key), after.get(key), key in before, key in after,
-                               f"{path}/{_escape(str(key))}")
+            changes += _member(
+                before.get(key),
+                after.get(key),
+                key in before,
+                key in after,
+                f"{path}/{_escape(str(key))}",
+            )
         return changes
     if isinstance(before, list) and isinstance(after, list):
         old, new = _keyed(before), _keyed(after)
@@ -45,8 +50,9 @@ def diff(before: Any, after: Any, path: str = "") -> list[dict[str, Any]]:
             old, new = old or {}, new or {}
             changes = []
             for key in list(old) + [k for k in new if k not in old]:
-                changes += _member(old.get(key), new.get(key), key in old, key in new,
-                                   f"{path}/{_escape(key)}")
+                changes += _member(
+                    old.get(key), new.get(key), key in old, key in new, f"{path}/{_escape(key)}"
+                )
             return changes
     return [{"path": path or "/", "before": before, "after": after}]
 
@@ -59,21 +65,25 @@ def _member(before: Any, after: Any, had: bool, has: bool, path: str) -> list[di
     return diff(before, after, path)
 
 
-def replay(recorded: Sequence[RecordedEvent]) -> list[tuple[RecordedEvent, dict[str, Any] | None, dict[str, Any]]]:
+def replay(
+    recorded: Sequence[RecordedEvent],
+) -> list[tuple[RecordedEvent, dict[str, Any] | None, dict[str, Any]]]:
     """(event, view before, view after) for each event, oldest first."""
     steps = []
     aggregate: TechplanAggregate | None = None
     before: dict[str, Any] | None = None
     for item in recorded:
-        aggregate = item.event.mutate(aggregate)  # type: ignore[arg-type]
+        aggregate = item.event.mutate(aggregate)
         assert aggregate is not None
-        after = copy.deepcopy(aggregate.view())  # type: ignore[attr-defined]
+        after = copy.deepcopy(aggregate.view())
         steps.append((item, before, after))
         before = after
     return steps
 
 
-def history_item(item: RecordedEvent, before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, Any]:
+def history_item(
+    item: RecordedEvent, before: dict[str, Any] | None, after: dict[str, Any]
+) -> dict[str, Any]:
     e = item.event
     if before is None:
         changes = [

@@ -13,7 +13,7 @@ from typing import Any
 from uuid import UUID
 
 import anyio.to_thread
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp
 
 from services.auth import KEY_PREFIX, hash_key
 from services.db import Database
@@ -22,8 +22,12 @@ TTL = "24 hours"
 
 
 def _problem(status: int, title: str, detail: str) -> tuple[int, bytes]:
-    body = {"type": f"https://techplan.dev/problems/{status}", "title": title,
-            "status": status, "detail": detail}
+    body = {
+        "type": f"https://techplan.dev/problems/{status}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
     return status, json.dumps(body).encode()
 
 
@@ -43,7 +47,7 @@ def _key_id(db: Database, authorization: str) -> UUID | None:
 def _claim(db: Database, key_id: UUID, key: str, request_hash: str) -> tuple[str, Any]:
     with db.tx() as cur:
         cur.execute(
-            f"DELETE FROM idempotency_keys WHERE api_key_id = %s AND key = %s"  # noqa: S608
+            f"DELETE FROM idempotency_keys WHERE api_key_id = %s AND key = %s"
             f" AND created_at < now() - interval '{TTL}'",
             (key_id, key),
         )
@@ -68,8 +72,9 @@ def _claim(db: Database, key_id: UUID, key: str, request_hash: str) -> tuple[str
     return "replay", row
 
 
-def _finish(db: Database, key_id: UUID, key: str, status: int, headers: list[Any],
-            body: bytes) -> None:
+def _finish(
+    db: Database, key_id: UUID, key: str, status: int, headers: list[Any], body: bytes
+) -> None:
     with db.tx() as cur:
         if status >= 500:
             cur.execute(
@@ -90,13 +95,13 @@ def _release(db: Database, key_id: UUID, key: str) -> None:
         )
 
 
-async def _send_plain(send: Send, status: int, body: bytes, headers: list[Any]) -> None:
+async def _send_plain(send: Any, status: int, body: bytes, headers: list[Any]) -> None:
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 def idempotency_middleware(app: ASGIApp) -> ASGIApp:
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+    async def middleware(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["method"] != "POST":
             await app(scope, receive, send)
             return
@@ -135,12 +140,15 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
         outcome, row = await anyio.to_thread.run_sync(_claim, db, key_id, key, digest)
         problem_headers = [(b"content-type", b"application/problem+json")]
         if outcome == "running":
-            status, body = _problem(409, "Conflict", "a request with this Idempotency-Key is still running")
+            status, body = _problem(
+                409, "Conflict", "a request with this Idempotency-Key is still running"
+            )
             await _send_plain(send, status, body, problem_headers)
             return
         if outcome == "mismatch":
             status, body = _problem(
-                422, "Unprocessable Content",
+                422,
+                "Unprocessable Content",
                 "this Idempotency-Key was used with another request body",
             )
             await _send_plain(send, status, body, problem_headers)
@@ -153,7 +161,7 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
 
         replayed = False
 
-        async def replay_receive() -> Message:
+        async def replay_receive() -> Any:
             nonlocal replayed
             if not replayed:
                 replayed = True
@@ -164,7 +172,7 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
         response_headers: list[Any] = []
         response_body: list[bytes] = []
 
-        async def capture(message: Message) -> None:
+        async def capture(message: Any) -> None:
             nonlocal status_code, response_headers
             if message["type"] == "http.response.start":
                 status_code = message["status"]

@@ -78,7 +78,9 @@ def on_validation(request: Request[Any, Any, Any], exc: ValidationException) -> 
         for item in extra
         if isinstance(item, dict)
     ]
-    detail = "; ".join(f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors)
+    detail = "; ".join(
+        f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors
+    )
     return problem(422, detail or "the request is not valid", errors=errors)
 
 

@@ -41,6 +41,7 @@ def aggregate_classes() -> list[type[TechplanAggregate]]:
     classes: list[type[TechplanAggregate]] = [Client, Strategy]
     try:  # the tactical aggregates, once they exist
         from domain.budget import Budget
+
         from domain.plan import TechnologyPlan
 
         classes += [TechnologyPlan, Budget]
@@ -54,9 +55,7 @@ class EventStore(Application[UUID]):
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {}
 
     def __init__(self, env: dict[str, str], snapshot_interval: int = 100) -> None:
-        type(self).snapshotting_intervals = {
-            cls: snapshot_interval for cls in aggregate_classes()
-        }
+        type(self).snapshotting_intervals = {cls: snapshot_interval for cls in aggregate_classes()}
         super().__init__(env)
 
     def construct_env(self, name: str, env: Any = None) -> Environment:
@@ -122,7 +121,7 @@ class Store:
     ) -> A:
         what = cls.aggregate_type
         try:
-            aggregate = self.app.repository.get(aggregate_id, version=version)
+            aggregate: Any = self.app.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise NotFound(f"{what} not found") from None
         if not isinstance(aggregate, cls) or not principal.may_see(
@@ -132,9 +131,7 @@ class Store:
         if version is not None and aggregate.version != version:
             raise NotFound(f"{what} has no version {version}")
         if if_match is not None and aggregate.version != if_match:
-            raise PreconditionFailed(
-                f"{what} is at version {aggregate.version}, not {if_match}"
-            )
+            raise PreconditionFailed(f"{what} is at version {aggregate.version}, not {if_match}")
         return aggregate
 
     def recorded_events(self, aggregate_id: UUID) -> list[RecordedEvent]:
@@ -144,7 +141,7 @@ class Store:
         table = recorder.events_table_name
         with datastore.transaction(commit=False) as cur:
             cur.execute(
-                f"SELECT originator_id, originator_version, topic, state, notification_id "  # noqa: S608
+                f"SELECT originator_id, originator_version, topic, state, notification_id "
                 f"FROM {datastore.schema}.{table} WHERE originator_id = %s "
                 f"ORDER BY originator_version",
                 (aggregate_id,),

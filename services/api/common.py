@@ -84,11 +84,14 @@ def if_match(request: Request[Any, Any, Any]) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise PreconditionFailed(f"If-Match must be a version like \"3\", got {raw!r}") from None
+        raise PreconditionFailed(f'If-Match must be a version like "3", got {raw!r}') from None
 
 
 def resource(
-    view: dict[str, Any], *, status: int = 200, position: int | None = None,
+    view: dict[str, Any],
+    *,
+    status: int = 200,
+    position: int | None = None,
     created_id: str | None = None,
 ) -> Response[dict[str, Any]]:
     body = dict(view)
@@ -129,9 +132,7 @@ def page(rows: Sequence[tuple[Any, dict[str, Any]]], limit: int) -> dict[str, An
     return {"items": items, "next_cursor": encode_cursor(rows[limit - 1][0]) if more else None}
 
 
-def wait_for(
-    c: Container, min_position: int | None, projections: Sequence[str]
-) -> None:
+def wait_for(c: Container, min_position: int | None, projections: Sequence[str]) -> None:
     """Read-your-writes: wait (bounded) until the projections reached `min_position`."""
     if min_position is None or min_position <= 0:
         return

@@ -10,7 +10,7 @@ from uuid import UUID
 from litestar import Request, Router, get
 from litestar.params import Parameter
 
-from domain.shared import TechplanAggregate
+from domain.shared import A, TechplanAggregate
 from services.api.common import Ctx, check_limit, ctx, decode_cursor, encode_cursor, uuid_of
 from services.auth import READ, Principal
 from services.errors import Invalid, NotFound
@@ -19,11 +19,11 @@ from services.history import diff, history_item, replay, version_as_of
 
 def load_at(
     c: Ctx,
-    cls: type[TechplanAggregate],
+    cls: type[A],
     aggregate_id: UUID,
     version: int | None,
     as_of: datetime | None,
-) -> TechplanAggregate:
+) -> A:
     """The aggregate now, after version N, or after its last event at or before T."""
     what = cls.aggregate_type
     if version is not None and as_of is not None:
@@ -51,7 +51,7 @@ def history_router(kind: str, cls: type[TechplanAggregate]) -> Router:
     def history(
         request: Request[Any, Any, Any],
         principal: Principal,
-        id: str,  # noqa: A002
+        id: str,
         limit: int = Parameter(default=50),
         cursor: str | None = None,
     ) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def history_router(kind: str, cls: type[TechplanAggregate]) -> Router:
     def diff_view(
         request: Request[Any, Any, Any],
         principal: Principal,
-        id: str,  # noqa: A002
+        id: str,
         from_: int = Parameter(query="from"),
         to: int = Parameter(query="to"),
     ) -> dict[str, Any]:

@@ -87,7 +87,10 @@ class StrategyController(Controller):
 
     @post("/goals", sync_to_thread=True, status_code=201)
     def add_goal(
-        self, request: Request[Any, Any, Any], principal: Principal, strategy_id: str,
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        strategy_id: str,
         data: GoalIn,
     ) -> Response[dict[str, Any]]:
         strategy, position, goal_id = commands.add_goal(
@@ -97,8 +100,12 @@ class StrategyController(Controller):
 
     @patch("/goals/{goal_id:str}", sync_to_thread=True)
     def update_goal(
-        self, request: Request[Any, Any, Any], principal: Principal, strategy_id: str,
-        goal_id: str, data: GoalPatch,
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        strategy_id: str,
+        goal_id: str,
+        data: GoalPatch,
     ) -> Response[dict[str, Any]]:
         strategy, position = commands.update_goal(
             ctx(request, principal),
@@ -110,8 +117,12 @@ class StrategyController(Controller):
 
     @post("/goals/{goal_id:str}/retire", sync_to_thread=True, status_code=200)
     def retire_goal(
-        self, request: Request[Any, Any, Any], principal: Principal, strategy_id: str,
-        goal_id: str, data: DecisionIn,
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        strategy_id: str,
+        goal_id: str,
+        data: DecisionIn,
     ) -> Response[dict[str, Any]]:
         strategy, position = commands.retire_goal(
             ctx(request, principal),
@@ -123,7 +134,10 @@ class StrategyController(Controller):
 
     @post("/principles", sync_to_thread=True, status_code=201)
     def add_principle(
-        self, request: Request[Any, Any, Any], principal: Principal, strategy_id: str,
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        strategy_id: str,
         data: PrincipleIn,
     ) -> Response[dict[str, Any]]:
         strategy, position, principle_id = commands.add_principle(
@@ -135,7 +149,10 @@ class StrategyController(Controller):
 
     @post("/adopt", sync_to_thread=True, status_code=200)
     def adopt(
-        self, request: Request[Any, Any, Any], principal: Principal, strategy_id: str,
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        strategy_id: str,
         data: DecisionIn,
     ) -> Response[dict[str, Any]]:
         strategy, position = commands.adopt(
@@ -145,7 +162,10 @@ class StrategyController(Controller):
 
     @post("/archive", sync_to_thread=True, status_code=200)
     def archive(
-        self, request: Request[Any, Any, Any], principal: Principal, strategy_id: str,
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        strategy_id: str,
         data: DecisionIn,
     ) -> Response[dict[str, Any]]:
         strategy, position = commands.archive(

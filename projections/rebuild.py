@@ -1,0 +1,84 @@
+"""Rebuild a projection from position 0 into fresh tables, then swap them in.
+
+The fresh tables live in their own schema (`rebuild_<name>`): the folds use unqualified table
+names, so `SET LOCAL search_path` points them at the fresh tables while the old ones keep
+serving. The swap happens in one transaction holding the projection's advisory lock and its
+tracking row: fold the last events, drop the old tables, move the new ones into `public`, and
+set the tracking position, so readers see either the old tables or the new, never a mix.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+from projections.runner import fold_rows, select_after
+from services.bootstrap import Container
+
+
+def _bar(done: int, total: int, started: float) -> None:
+    width = 30
+    filled = int(width * done / total) if total else width
+    rate = done / max(time.monotonic() - started, 1e-6)
+    sys.stderr.write(
+        f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} events  {rate:,.0f}/s"
+    )
+    sys.stderr.flush()
+
+
+def rebuild(c: Container, name: str, *, progress: bool = False, batch: int = 2000) -> int:
+    projection = c.runner.by_name[name]
+    schema = f"rebuild_{name}"
+    events_table = c.runner.events_table()
+    with c.db.tx() as cur:
+        cur.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        cur.execute(f"CREATE SCHEMA {schema}")
+        cur.execute("SELECT set_config('search_path', %s, true)", (f"{schema}, public",))
+        for statement in projection.schema():
+            cur.execute(statement)
+
+    head = c.store.max_position()
+    started = time.monotonic()
+    position = 0
+    folded = 0
+    while True:
+        with c.db.projector_tx() as cur:
+            cur.execute("SELECT set_config('search_path', %s, true)", (f"{schema}, public",))
+            rows = select_after(cur, events_table, position, batch)
+            position = fold_rows(c.runner, cur, projection, rows, position)
+        folded += len(rows)
+        if progress:
+            _bar(min(position, head), max(head, position), started)
+        if len(rows) < batch:
+            break
+
+    with c.db.projector_tx() as cur:
+        cur.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('techplan.projection'), hashtext(%s))", (name,)
+        )
+        cur.execute("SELECT 1 FROM projection_tracking WHERE name = %s FOR UPDATE", (name,))
+        cur.execute("SELECT set_config('search_path', %s, true)", (f"{schema}, public",))
+        while True:
+            rows = select_after(cur, events_table, position, batch)
+            position = fold_rows(c.runner, cur, projection, rows, position)
+            folded += len(rows)
+            if len(rows) < batch:
+                break
+        cur.execute("SELECT set_config('search_path', 'public', true)")
+        for table in projection.tables:
+            cur.execute(f"DROP TABLE IF EXISTS public.{table} CASCADE")
+            cur.execute(f"ALTER TABLE {schema}.{table} SET SCHEMA public")
+        cur.execute(f"DROP SCHEMA {schema} CASCADE")
+        cur.execute(
+            "UPDATE projection_tracking SET position = %s, error = NULL, error_position = NULL,"
+            " version = %s, updated_at = now() WHERE name = %s",
+            (position, projection.version, name),
+        )
+    if progress:
+        sys.stderr.write(f"\nrebuilt {name}: {folded} events folded, at position {position}\n")
+    return folded
+
+
+def _unused(*_: Any) -> None:  # keeps the module's public surface explicit
+    return None

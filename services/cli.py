@@ -1,0 +1,145 @@
+"""`techplan …`: serve, worker, dev, migrate, tenants, projections."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from services.settings import Settings, SettingsError
+
+
+def _fail(message: str) -> int:
+    print(f"techplan: {message}", file=sys.stderr)
+    return 2
+
+
+def _container(settings: Settings, *, need_redis: bool = False):  # type: ignore[no-untyped-def]
+    from services.bootstrap import bootstrap
+
+    if need_redis:
+        settings.require_redis()
+    return bootstrap(settings)
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from services.schema import migrate
+
+    c = _container(settings)
+    try:
+        migrate(c.db, c.store, c.runner)
+    finally:
+        c.close()
+    print("techplan: schema is up to date")
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from services.app import create_app
+    from services.redis import RedisHook
+
+    c = _container(settings, need_redis=True)
+    app = create_app(c, lifespan_hooks=[RedisHook()])
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=True)
+    return 0
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from workers.main import run_worker
+
+    settings.require_database()
+    settings.require_redis()
+    from services.db import check_reachable
+
+    check_reachable(settings.require_database())
+    return run_worker(settings)
+
+
+def cmd_dev(settings: Settings, args: argparse.Namespace) -> int:
+    from services.dev import run_dev
+
+    return run_dev(settings, host=args.host, port=args.port)
+
+
+def cmd_tenants(settings: Settings, args: argparse.Namespace) -> int:
+    from services.auth import create_tenant
+
+    c = _container(settings)
+    try:
+        tenant = create_tenant(c.db, args.name)
+    finally:
+        c.close()
+    print(f"tenant {tenant['name']} created: {tenant['id']}")
+    print(f"admin API key (shown once): {tenant['api_key']['key']}")
+    return 0
+
+
+def cmd_projections(settings: Settings, args: argparse.Namespace) -> int:
+    c = _container(settings)
+    try:
+        if args.action == "status":
+            for s in c.runner.status():
+                state = f"STOPPED at {s['error_position']}: {s['error']}" if s["error"] else "ok"
+                print(f"{s['name']:<14} position {s['position']:>10}  lag {s['lag']:>8}  {state}")
+            return 0
+        from projections.rebuild import rebuild
+
+        if args.name not in c.runner.by_name:
+            return _fail(f"no projection {args.name!r}; known: {', '.join(c.runner.by_name)}")
+        rebuild(c, args.name, progress=True)
+        return 0
+    finally:
+        c.close()
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="techplan", description="Techplan: IT strategy, plans, budgets"
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(run=cmd_serve)
+    sub.add_parser("worker", help="an arq worker: projections, deliveries").set_defaults(
+        run=cmd_worker
+    )
+    dev = sub.add_parser("dev", help="API + worker on embedded services, with demo data")
+    dev.add_argument("--host", default="127.0.0.1")
+    dev.add_argument("--port", type=int, default=8000)
+    dev.set_defaults(run=cmd_dev)
+    sub.add_parser("migrate", help="create or upgrade the schema").set_defaults(run=cmd_migrate)
+    tenants = sub.add_parser("tenants", help="manage tenants")
+    tsub = tenants.add_subparsers(dest="action", required=True)
+    create = tsub.add_parser("create", help="create a tenant and print its admin key")
+    create.add_argument("name")
+    create.set_defaults(run=cmd_tenants)
+    projections = sub.add_parser("projections", help="read-model status and rebuilds")
+    psub = projections.add_subparsers(dest="action", required=True)
+    psub.add_parser("status").set_defaults(run=cmd_projections)
+    rebuild = psub.add_parser("rebuild")
+    rebuild.add_argument("name")
+    rebuild.set_defaults(run=cmd_projections)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        settings = Settings.from_env()
+        if args.command in ("serve", "worker", "migrate", "tenants", "projections"):
+            settings.require_database()
+        result: int = args.run(settings, args)
+        return result
+    except (SettingsError, ConnectionError) as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""`techplan worker`: the arq worker that keeps projections caught up and runs jobs.
+
+Projections are folded by a LISTEN/NOTIFY loop started with the worker (low lag); the cron
+`catch_up` every few seconds is the safety net if a notification was missed. Several workers
+may run at once: the runner's advisory locks decide who advances which projection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from typing import Any
+
+from arq import cron
+from arq.worker import Worker
+
+from services.bootstrap import bootstrap
+from services.redis import redis_settings
+from services.settings import Settings
+from workers.projector import Projector
+
+log = logging.getLogger("techplan.worker")
+
+
+async def catch_up(ctx: dict[str, Any]) -> int:
+    container = ctx["container"]
+    return await asyncio.to_thread(container.runner.catch_up)
+
+
+async def rebuild_projection(ctx: dict[str, Any], name: str) -> int:
+    from projections.rebuild import rebuild
+
+    return await asyncio.to_thread(rebuild, ctx["container"], name)
+
+
+def queue_name(settings: Settings) -> str:
+    return f"{settings.redis_prefix}:queue"
+
+
+def worker_functions() -> list[Any]:
+    functions: list[Any] = [catch_up, rebuild_projection]
+    try:
+        deliveries = importlib.import_module("workers.deliveries")
+    except ModuleNotFoundError:
+        return functions
+    return functions + list(deliveries.FUNCTIONS)
+
+
+def build_worker(settings: Settings, *, poll: float = 1.0, handle_signals: bool = True) -> Worker:
+    projector = Projector(poll=poll)
+
+    async def on_startup(ctx: dict[str, Any]) -> None:
+        container = await asyncio.to_thread(bootstrap, settings)
+        container.extras["arq"] = ctx["redis"]
+        ctx["container"] = container
+        projector.start_thread(container)
+        log.info("worker started: projections %s", ", ".join(container.runner.by_name))
+
+    async def on_shutdown(ctx: dict[str, Any]) -> None:
+        projector.stop_thread()
+        container = ctx.get("container")
+        if container is not None:
+            container.close()
+
+    return Worker(
+        functions=worker_functions(),
+        cron_jobs=[cron(catch_up, second=set(range(0, 60, 5)), unique=True, run_at_startup=True)],
+        redis_settings=redis_settings(settings.require_redis()),
+        queue_name=queue_name(settings),
+        on_startup=on_startup,
+        on_shutdown=on_shutdown,
+        handle_signals=handle_signals,
+        keep_result=60,
+        max_jobs=10,
+        job_timeout=3600,
+    )
+
+
+def run_worker(settings: Settings) -> int:
+    worker = build_worker(settings)
+    worker.run()
+    return 0
