@@ -39,10 +39,10 @@ def replay() -> Replay:
         aggregate: Any = None
         for event in events:
             stored = mapper.to_stored_event(event)
-            read = mapper.to_domain_event(stored)
+            read: Any = mapper.to_domain_event(stored)
             assert read == event
             aggregate = read.mutate(aggregate)
-        snapshot = mapper.to_domain_event(mapper.to_stored_event(Snapshot.take(aggregate)))
+        snapshot: Any = mapper.to_domain_event(mapper.to_stored_event(Snapshot.take(aggregate)))
         restored: Any = snapshot.mutate(None)
         assert restored.view() == aggregate.view()
         return aggregate
