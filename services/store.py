@@ -41,7 +41,6 @@ def aggregate_classes() -> list[type[TechplanAggregate]]:
     classes: list[type[TechplanAggregate]] = [Client, Strategy]
     try:  # the tactical aggregates, once they exist
         from domain.budget import Budget
-
         from domain.plan import TechnologyPlan
 
         classes += [TechnologyPlan, Budget]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from services import auth
 from services.api.common import check_limit, container, decode_cursor, encode_cursor, uuid_of
@@ -24,7 +25,7 @@ class TenantAdminController(Controller):
     tags = ["operator"]
 
     @post("/", sync_to_thread=True, status_code=201)
-    def create(self, request: Request[Any, Any, Any], data: TenantIn) -> dict[str, Any]:
+    def create(self, request: Request[Any, Any, Any], data: JSONBody[TenantIn]) -> dict[str, Any]:
         c = container(request.app.state)
         auth.check_admin_token(c.settings.admin_token, request.headers.get("authorization"))
         return auth.create_tenant(c.db, data.name)
@@ -33,8 +34,8 @@ class TenantAdminController(Controller):
     def list_tenants(
         self,
         request: Request[Any, Any, Any],
-        limit: int = Parameter(default=50),
-        cursor: str | None = None,
+        limit: FromQuery[int] = 50,
+        cursor: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
         c = container(request.app.state)
         auth.check_admin_token(c.settings.admin_token, request.headers.get("authorization"))
@@ -49,7 +50,10 @@ class ApiKeyController(Controller):
 
     @post("/", sync_to_thread=True, status_code=201)
     def create(
-        self, request: Request[Any, Any, Any], principal: Principal, data: ApiKeyIn
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        data: JSONBody[ApiKeyIn],
     ) -> dict[str, Any]:
         principal.require(*ADMIN)
         c = container(request.app.state)
@@ -69,9 +73,9 @@ class ApiKeyController(Controller):
     def list_keys(
         self,
         request: Request[Any, Any, Any],
-        principal: Principal,
-        limit: int = Parameter(default=50),
-        cursor: str | None = None,
+        principal: NamedDependency[Principal],
+        limit: FromQuery[int] = 50,
+        cursor: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
         principal.require(*ADMIN)
         check_limit(limit)
@@ -84,14 +88,21 @@ class ApiKeyController(Controller):
         return _paged(items, limit)
 
     @delete("/{key_id:str}", sync_to_thread=True, status_code=204)
-    def revoke(self, request: Request[Any, Any, Any], principal: Principal, key_id: str) -> None:
+    def revoke(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        key_id: FromPath[str],
+    ) -> None:
         principal.require(*ADMIN)
         auth.revoke_key(
             container(request.app.state).db, principal.tenant_id, uuid_of(key_id, "API key")
         )
 
 
-def _check_clients(request: Request[Any, Any, Any], principal: Principal, ids: list[Any]) -> None:
+def _check_clients(
+    request: Request[Any, Any, Any], principal: NamedDependency[Principal], ids: list[Any]
+) -> None:
     """A key may only name clients of its own tenant: others are refused as unknown."""
     from domain.client import Client
     from services.errors import Invalid, NotFound

@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get, patch, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from domain.client import Client
 from projections import clients as clients_view
@@ -32,7 +33,10 @@ class ClientController(Controller):
 
     @post("/", sync_to_thread=True, status_code=201)
     def create(
-        self, request: Request[Any, Any, Any], principal: Principal, data: ClientIn
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        data: JSONBody[ClientIn],
     ) -> Response[dict[str, Any]]:
         client, position = commands.create_client(ctx(request, principal), data)
         return resource(client.view(), status=201, position=position)
@@ -41,10 +45,10 @@ class ClientController(Controller):
     def list_clients(
         self,
         request: Request[Any, Any, Any],
-        principal: Principal,
-        limit: int = Parameter(default=50),
-        cursor: str | None = None,
-        min_position: int | None = None,
+        principal: NamedDependency[Principal],
+        limit: FromQuery[int] = 50,
+        cursor: FromQuery[str | None] = None,
+        min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
         principal.require(*READ)
         c = container(request.app.state)
@@ -63,10 +67,10 @@ class ClientController(Controller):
     def get_client(
         self,
         request: Request[Any, Any, Any],
-        principal: Principal,
-        client_id: str,
-        version: int | None = None,
-        as_of: datetime | None = None,
+        principal: NamedDependency[Principal],
+        client_id: FromPath[str],
+        version: FromQuery[int | None] = None,
+        as_of: FromQuery[datetime | None] = None,
     ) -> Response[dict[str, Any]]:
         principal.require(*READ)
         client = load_at(
@@ -78,9 +82,9 @@ class ClientController(Controller):
     def update(
         self,
         request: Request[Any, Any, Any],
-        principal: Principal,
-        client_id: str,
-        data: ClientPatch,
+        principal: NamedDependency[Principal],
+        client_id: FromPath[str],
+        data: JSONBody[ClientPatch],
     ) -> Response[dict[str, Any]]:
         client, position = commands.update_client(
             ctx(request, principal), uuid_of(client_id, "client"), data

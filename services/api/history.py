@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Request, Router, get
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, QueryParameter
 
 from domain.shared import A, TechplanAggregate
 from services.api.common import Ctx, check_limit, ctx, decode_cursor, encode_cursor, uuid_of
@@ -50,10 +51,10 @@ def history_router(kind: str, cls: type[TechplanAggregate]) -> Router:
 
     def history(
         request: Request[Any, Any, Any],
-        principal: Principal,
-        id: str,
-        limit: int = Parameter(default=50),
-        cursor: str | None = None,
+        principal: NamedDependency[Principal],
+        id: FromPath[str],
+        limit: FromQuery[int] = 50,
+        cursor: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
         check_limit(limit)
         after = decode_cursor(cursor, int) or 0
@@ -68,10 +69,10 @@ def history_router(kind: str, cls: type[TechplanAggregate]) -> Router:
 
     def diff_view(
         request: Request[Any, Any, Any],
-        principal: Principal,
-        id: str,
-        from_: int = Parameter(query="from"),
-        to: int = Parameter(query="to"),
+        principal: NamedDependency[Principal],
+        id: FromPath[str],
+        from_: Annotated[int, QueryParameter(name="from")],
+        to: FromQuery[int],
     ) -> dict[str, Any]:
         steps = replay(recorded(ctx(request, principal), id))
         views = {s[0].version: s[2] for s in steps}

@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get, patch, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from domain.client import Client
 from domain.strategy import Strategy
@@ -35,9 +36,9 @@ class ClientStrategiesController(Controller):
     def create(
         self,
         request: Request[Any, Any, Any],
-        principal: Principal,
-        client_id: str,
-        data: StrategyIn,
+        principal: NamedDependency[Principal],
+        client_id: FromPath[str],
+        data: JSONBody[StrategyIn],
     ) -> Response[dict[str, Any]]:
         strategy, position = commands.create_strategy(
             ctx(request, principal), uuid_of(client_id, "client"), data
@@ -48,11 +49,11 @@ class ClientStrategiesController(Controller):
     def list_strategies(
         self,
         request: Request[Any, Any, Any],
-        principal: Principal,
-        client_id: str,
-        limit: int = Parameter(default=50),
-        cursor: str | None = None,
-        min_position: int | None = None,
+        principal: NamedDependency[Principal],
+        client_id: FromPath[str],
+        limit: FromQuery[int] = 50,
+        cursor: FromQuery[str | None] = None,
+        min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
         principal.require(*READ)
         c = container(request.app.state)
@@ -74,10 +75,10 @@ class StrategyController(Controller):
     def get_strategy(
         self,
         request: Request[Any, Any, Any],
-        principal: Principal,
-        strategy_id: str,
-        version: int | None = None,
-        as_of: datetime | None = None,
+        principal: NamedDependency[Principal],
+        strategy_id: FromPath[str],
+        version: FromQuery[int | None] = None,
+        as_of: FromQuery[datetime | None] = None,
     ) -> Response[dict[str, Any]]:
         principal.require(*READ)
         strategy = load_at(
@@ -89,9 +90,9 @@ class StrategyController(Controller):
     def add_goal(
         self,
         request: Request[Any, Any, Any],
-        principal: Principal,
-        strategy_id: str,
-        data: GoalIn,
+        principal: NamedDependency[Principal],
+        strategy_id: FromPath[str],
+        data: JSONBody[GoalIn],
     ) -> Response[dict[str, Any]]:
         strategy, position, goal_id = commands.add_goal(
             ctx(request, principal), uuid_of(strategy_id, "strategy"), data
@@ -102,10 +103,10 @@ class StrategyController(Controller):
     def update_goal(
         self,
         request: Request[Any, Any, Any],
-        principal: Principal,
-        strategy_id: str,
-        goal_id: str,
-        data: GoalPatch,
+        principal: NamedDependency[Principal],
+        strategy_id: FromPath[str],
+        goal_id: FromPath[str],
+        data: JSONBody[GoalPatch],
     ) -> Response[dict[str, Any]]:
         strategy, position = commands.update_goal(
             ctx(request, principal),
@@ -119,10 +120,10 @@ class StrategyController(Controller):
     def retire_goal(
         self,
         request: Request[Any, Any, Any],
-        principal: Principal,
-        strategy_id: str,
-        goal_id: str,
-        data: DecisionIn,
+        principal: NamedDependency[Principal],
+        strategy_id: FromPath[str],
+        goal_id: FromPath[str],
+        data: JSONBody[DecisionIn],
     ) -> Response[dict[str, Any]]:
         strategy, position = commands.retire_goal(
             ctx(request, principal),
@@ -136,9 +137,9 @@ class StrategyController(Controller):
     def add_principle(
         self,
         request: Request[Any, Any, Any],
-        principal: Principal,
-        strategy_id: str,
-        data: PrincipleIn,
+        principal: NamedDependency[Principal],
+        strategy_id: FromPath[str],
+        data: JSONBody[PrincipleIn],
     ) -> Response[dict[str, Any]]:
         strategy, position, principle_id = commands.add_principle(
             ctx(request, principal), uuid_of(strategy_id, "strategy"), data
@@ -151,9 +152,9 @@ class StrategyController(Controller):
     def adopt(
         self,
         request: Request[Any, Any, Any],
-        principal: Principal,
-        strategy_id: str,
-        data: DecisionIn,
+        principal: NamedDependency[Principal],
+        strategy_id: FromPath[str],
+        data: JSONBody[DecisionIn],
     ) -> Response[dict[str, Any]]:
         strategy, position = commands.adopt(
             ctx(request, principal), uuid_of(strategy_id, "strategy"), data
@@ -164,9 +165,9 @@ class StrategyController(Controller):
     def archive(
         self,
         request: Request[Any, Any, Any],
-        principal: Principal,
-        strategy_id: str,
-        data: DecisionIn,
+        principal: NamedDependency[Principal],
+        strategy_id: FromPath[str],
+        data: JSONBody[DecisionIn],
     ) -> Response[dict[str, Any]]:
         strategy, position = commands.archive(
             ctx(request, principal), uuid_of(strategy_id, "strategy"), data
