@@ -1,0 +1,405 @@
+"""A client's budget for one fiscal year: planned lines per quarter, and actual spending.
+
+Lines are drafted, the budget is submitted and approved (or rejected back to draft), and
+actual spending is recorded against the approved lines. Amending an approved budget means
+reopening it as a draft; closing it ends the year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+from domain.budget.lines import (
+    MOVES_FROM,
+    BudgetStatus,
+    LineKind,
+    checked_amount,
+    checked_initiative,
+    checked_kind,
+    checked_quarter,
+)
+from domain.budget.totals import budget_totals
+from domain.calendar import FiscalYear
+from domain.category import Category
+from domain.shared import (
+    UNSET,
+    Decision,
+    ItemNotFound,
+    Money,
+    RuleViolation,
+    StateConflict,
+    TechplanAggregate,
+    TechplanCreated,
+    TechplanEvent,
+    Unset,
+    canonical_id,
+    created_fields,
+    rfc3339,
+)
+
+
+class Budget(TechplanAggregate):
+    aggregate_type = "budget"
+
+    class Created(TechplanCreated):
+        """A budget was opened for one of the client's fiscal years."""
+
+        fiscal_year: int
+        currency: str
+        plan_id: UUID | None
+        title: str | None
+
+        def apply(self, budget: Budget) -> None:
+            budget.tenant_id = self.tenant_id
+            budget.client_id = self.client_id
+            budget.fiscal_year = self.fiscal_year
+            budget.currency = self.currency
+            budget.plan_id = self.plan_id
+            budget.title = self.title
+            budget.status = BudgetStatus.DRAFT.value
+            budget.lines = []
+            budget.actuals = []
+
+    class LineAdded(TechplanEvent):
+        """A line was added to the budget."""
+
+        line_id: UUID
+        category: str
+        quarter: str
+        amount_minor: int
+        kind: str
+        initiative_id: UUID | None
+        description: str | None
+
+        def apply(self, budget: Budget) -> None:
+            budget.lines.append(
+                {
+                    "id": str(self.line_id),
+                    "category": self.category,
+                    "quarter": self.quarter,
+                    "amount_minor": self.amount_minor,
+                    "kind": self.kind,
+                    "initiative_id": None
+                    if self.initiative_id is None
+                    else str(self.initiative_id),
+                    "description": self.description,
+                }
+            )
+
+    class LineReestimated(TechplanEvent):
+        """A line's planned amount changed."""
+
+        line_id: UUID
+        amount_minor: int
+
+        def apply(self, budget: Budget) -> None:
+            budget._line(self.line_id)["amount_minor"] = self.amount_minor
+
+    class LineRescheduled(TechplanEvent):
+        """A line was moved to another quarter."""
+
+        line_id: UUID
+        quarter: str
+
+        def apply(self, budget: Budget) -> None:
+            budget._line(self.line_id)["quarter"] = self.quarter
+
+    class LineRecategorized(TechplanEvent):
+        """A line was put in another category."""
+
+        line_id: UUID
+        category: str
+
+        def apply(self, budget: Budget) -> None:
+            budget._line(self.line_id)["category"] = self.category
+
+    class LineReclassified(TechplanEvent):
+        """A line changed between capital and operating expense."""
+
+        line_id: UUID
+        kind: str
+
+        def apply(self, budget: Budget) -> None:
+            budget._line(self.line_id)["kind"] = self.kind
+
+    class LineRelinked(TechplanEvent):
+        """A line now pays for another initiative of the plan, or for none (null)."""
+
+        line_id: UUID
+        initiative_id: UUID | None
+
+        def apply(self, budget: Budget) -> None:
+            iid = None if self.initiative_id is None else str(self.initiative_id)
+            budget._line(self.line_id)["initiative_id"] = iid
+
+    class LineRedescribed(TechplanEvent):
+        """A line's description changed."""
+
+        line_id: UUID
+        description: str | None
+
+        def apply(self, budget: Budget) -> None:
+            budget._line(self.line_id)["description"] = self.description
+
+    class LineRemoved(TechplanEvent):
+        """A line was removed from the budget."""
+
+        line_id: UUID
+
+        def apply(self, budget: Budget) -> None:
+            budget.lines.remove(budget._line(self.line_id))
+
+    class Submitted(TechplanEvent):
+        """The draft budget was submitted for approval."""
+
+        def apply(self, budget: Budget) -> None:
+            budget.status = BudgetStatus.SUBMITTED.value
+
+    class Approved(TechplanEvent):
+        """The submitted budget was approved."""
+
+        def apply(self, budget: Budget) -> None:
+            budget.status = BudgetStatus.APPROVED.value
+
+    class Rejected(TechplanEvent):
+        """The submitted budget was rejected and is a draft again."""
+
+        def apply(self, budget: Budget) -> None:
+            budget.status = BudgetStatus.DRAFT.value
+
+    class Reopened(TechplanEvent):
+        """The approved budget was reopened as a draft, to be amended."""
+
+        def apply(self, budget: Budget) -> None:
+            budget.status = BudgetStatus.DRAFT.value
+
+    class Closed(TechplanEvent):
+        """The approved budget was closed: its year is over."""
+
+        def apply(self, budget: Budget) -> None:
+            budget.status = BudgetStatus.CLOSED.value
+
+    class ActualRecorded(TechplanEvent):
+        """Actual spending (or a credit, if negative) was recorded against a line."""
+
+        actual_id: UUID
+        line_id: UUID
+        amount_minor: int
+        note: str | None
+        recorded_at: str
+
+        def apply(self, budget: Budget) -> None:
+            budget.actuals.append(
+                {
+                    "id": str(self.actual_id),
+                    "line_id": str(self.line_id),
+                    "amount_minor": self.amount_minor,
+                    "note": self.note,
+                    "recorded_at": self.recorded_at,
+                }
+            )
+
+    fiscal_year: int
+    currency: str
+    plan_id: UUID | None
+    title: str | None
+    status: str
+    lines: list[dict[str, Any]]
+    actuals: list[dict[str, Any]]
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        id: UUID,
+        tenant_id: UUID,
+        client_id: UUID,
+        fiscal_year: int,
+        currency: str,
+        plan_id: UUID | None = None,
+        title: str | None = None,
+        by: Decision,
+    ) -> Budget:
+        FiscalYear(fiscal_year)
+        Money.zero(currency)
+        return cls._create(
+            cls.Created,
+            id=id,
+            fiscal_year=fiscal_year,
+            currency=currency,
+            plan_id=plan_id,
+            title=title,
+            **created_fields(tenant_id, client_id, by),
+        )
+
+    # ------------------------------------------------------------ queries
+
+    def _line(self, line_id: UUID | str) -> dict[str, Any]:
+        for line in self.lines:
+            if line["id"] == str(line_id):
+                return line
+        raise ItemNotFound("budget line not found")
+
+    def line(self, line_id: UUID | str) -> dict[str, Any]:
+        return dict(self._line(line_id))
+
+    def totals(self) -> dict[str, Any]:
+        return budget_totals(self.lines, self.actuals, self.currency)
+
+    def view(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "client_id": str(self.client_id),
+            "fiscal_year": self.fiscal_year,
+            "currency": self.currency,
+            "plan_id": None if self.plan_id is None else str(self.plan_id),
+            "title": self.title,
+            "status": self.status,
+            "lines": [dict(line) for line in self.lines],
+            "actuals": [dict(actual) for actual in self.actuals],
+            "totals": self.totals(),
+            "version": self.version,
+        }
+
+    # ------------------------------------------------------------ lines
+
+    def add_line(
+        self,
+        *,
+        line_id: UUID,
+        category: Category | str,
+        quarter: str,
+        amount_minor: int,
+        kind: LineKind | str,
+        initiative_id: UUID | None = None,
+        description: str | None = None,
+        plan_initiative_ids: Iterable[UUID | str] | None = None,
+        by: Decision,
+    ) -> None:
+        """Add a planned line; `plan_initiative_ids` are the initiatives of the budget's plan
+        that `initiative_id` may name."""
+        self._require_draft()
+        if any(line["id"] == str(line_id) for line in self.lines):
+            raise StateConflict("the budget already has a line with this id")
+        iid = checked_initiative(initiative_id, self.plan_id, plan_initiative_ids)
+        self._record(
+            self.LineAdded,
+            by,
+            line_id=line_id,
+            category=Category.parse(category).value,
+            quarter=checked_quarter(quarter),
+            amount_minor=checked_amount(amount_minor),
+            kind=checked_kind(kind),
+            initiative_id=None if iid is None else UUID(iid),
+            description=description,
+        )
+
+    def update_line(
+        self,
+        line_id: UUID,
+        *,
+        category: Category | str | None = None,
+        quarter: str | None = None,
+        amount_minor: int | None = None,
+        kind: LineKind | str | None = None,
+        initiative_id: UUID | Unset | None = UNSET,
+        description: str | Unset | None = UNSET,
+        plan_initiative_ids: Iterable[UUID | str] | None = None,
+        by: Decision,
+    ) -> None:
+        """Change what is given (None for initiative_id or description means "set to null"):
+        one event per kind of change, and none when nothing changes."""
+        self._require_rationale(by)
+        self._require_draft()
+        line = self._line(line_id)
+        # Check everything before recording anything, so a bad field leaves no half-update.
+        changes: list[tuple[type[TechplanEvent], dict[str, Any]]] = []
+        if amount_minor is not None and checked_amount(amount_minor) != line["amount_minor"]:
+            changes.append((self.LineReestimated, {"amount_minor": amount_minor}))
+        if quarter is not None and checked_quarter(quarter) != line["quarter"]:
+            changes.append((self.LineRescheduled, {"quarter": quarter}))
+        if category is not None and (new := Category.parse(category).value) != line["category"]:
+            changes.append((self.LineRecategorized, {"category": new}))
+        if kind is not None and (new := checked_kind(kind)) != line["kind"]:
+            changes.append((self.LineReclassified, {"kind": new}))
+        if initiative_id is not UNSET:
+            iid = checked_initiative(initiative_id, self.plan_id, plan_initiative_ids)
+            if iid != line["initiative_id"]:
+                changes.append(
+                    (self.LineRelinked, {"initiative_id": None if iid is None else UUID(iid)})
+                )
+        if description is not UNSET and description != line["description"]:
+            changes.append((self.LineRedescribed, {"description": description}))
+        for event_class, fields in changes:
+            self._record(event_class, by, line_id=line_id, **fields)
+
+    def remove_line(self, line_id: UUID, by: Decision) -> None:
+        self._require_rationale(by)
+        self._require_draft()
+        self._line(line_id)
+        if any(actual["line_id"] == str(line_id) for actual in self.actuals):
+            raise StateConflict("actual spending is recorded against this line")
+        self._record(self.LineRemoved, by, line_id=line_id)
+
+    # ------------------------------------------------------------ actuals
+
+    def record_actual(
+        self,
+        *,
+        actual_id: UUID,
+        line_id: UUID | str,
+        amount_minor: int,
+        note: str | None = None,
+        by: Decision,
+    ) -> None:
+        """Record spending on an approved budget's line; a negative amount is a credit.
+        It is recorded at the decision's time."""
+        if self.status != BudgetStatus.APPROVED:
+            raise StateConflict(
+                f"actuals are recorded on approved budgets, this one is {self.status}"
+            )
+        if any(actual["id"] == str(actual_id) for actual in self.actuals):
+            raise StateConflict("the budget already has an actual with this id")
+        lid = canonical_id(line_id, "line_id")
+        if not any(line["id"] == lid for line in self.lines):
+            raise RuleViolation("not a line of this budget", field="line_id")
+        self._record(
+            self.ActualRecorded,
+            by,
+            actual_id=actual_id,
+            line_id=UUID(lid),
+            amount_minor=checked_amount(amount_minor, may_be_negative=True),
+            note=note,
+            recorded_at=rfc3339(by.at),
+        )
+
+    # ------------------------------------------------------------ status
+
+    def submit(self, by: Decision) -> None:
+        self._move("submit", self.Submitted, by)
+
+    def approve(self, by: Decision) -> None:
+        self._move("approve", self.Approved, by)
+
+    def reject(self, by: Decision) -> None:
+        self._move("reject", self.Rejected, by)
+
+    def reopen(self, by: Decision) -> None:
+        self._move("reopen", self.Reopened, by)
+
+    def close(self, by: Decision) -> None:
+        self._move("close", self.Closed, by)
+
+    # ------------------------------------------------------------ rules
+
+    def _require_draft(self) -> None:
+        if self.status != BudgetStatus.DRAFT:
+            raise StateConflict(f"lines change only in a draft budget, this one is {self.status}")
+
+    def _move(self, action: str, event_class: type[TechplanEvent], by: Decision) -> None:
+        self._require_rationale(by)
+        if self.status != MOVES_FROM[action]:
+            raise StateConflict(f"cannot {action} a budget that is {self.status}")
+        self._record(event_class, by)
