@@ -100,7 +100,7 @@ class Money:
     def __post_init__(self) -> None:
         if isinstance(self.amount_minor, bool) or not isinstance(self.amount_minor, int):
             raise RuleViolation("amount_minor must be an integer", field="amount_minor")
-        if not isinstance(self.currency, str) and _CURRENCY.fullmatch(self.currency):
+        if not (isinstance(self.currency, str) and _CURRENCY.fullmatch(self.currency)):
             raise RuleViolation("currency must be an ISO 4217 code", field="currency")
 
     @classmethod
