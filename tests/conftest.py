@@ -12,7 +12,9 @@ from typing import Any
 import psycopg
 import pytest
 
-ADMIN_URL = os.environ.get("TECHPLAN_TEST_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+ADMIN_URL = os.environ.get(
+    "TECHPLAN_TEST_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 REDIS_URL = os.environ.get("TECHPLAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 OPERATOR_TOKEN = "operator-" + secrets.token_hex(8)
 

@@ -44,9 +44,7 @@ class Api:
         return self.http.post(path, json=json, headers=self.headers(**kw.pop("headers", {})), **kw)
 
     def patch(self, path: str, json: Any = None, **kw: Any) -> Any:
-        return self.http.patch(
-            path, json=json, headers=self.headers(**kw.pop("headers", {})), **kw
-        )
+        return self.http.patch(path, json=json, headers=self.headers(**kw.pop("headers", {})), **kw)
 
     def delete(self, path: str, **kw: Any) -> Any:
         return self.http.delete(path, headers=self.headers(**kw.pop("headers", {})), **kw)

@@ -6,7 +6,9 @@ from tests.api.conftest import Api
 
 
 def test_create_and_get_client(api: Api) -> None:
-    r = api.post("/v1/clients", {"name": "Contoso Dental", "fiscal_year_start_month": 7, "currency": "EUR"})
+    r = api.post(
+        "/v1/clients", {"name": "Contoso Dental", "fiscal_year_start_month": 7, "currency": "EUR"}
+    )
     assert r.status_code == 201
     body = r.json()
     assert body["name"] == "Contoso Dental"
@@ -15,8 +17,14 @@ def test_create_and_get_client(api: Api) -> None:
     got = api.get(f"/v1/clients/{body['id']}")
     assert got.status_code == 200
     assert got.headers["etag"] == '"1"'
-    assert {k: got.json()[k] for k in ("id", "name", "fiscal_year_start_month", "currency", "version")} == {
-        "id": body["id"], "name": "Contoso Dental", "fiscal_year_start_month": 7, "currency": "EUR", "version": 1,
+    assert {
+        k: got.json()[k] for k in ("id", "name", "fiscal_year_start_month", "currency", "version")
+    } == {
+        "id": body["id"],
+        "name": "Contoso Dental",
+        "fiscal_year_start_month": 7,
+        "currency": "EUR",
+        "version": 1,
     }
 
 
@@ -67,7 +75,10 @@ def test_if_match(api: Api) -> None:
     assert stale.status_code == 412
     ok = api.patch(path, {"name": "A", "rationale": "r"}, headers={"If-Match": '"1"'})
     assert ok.status_code == 200 and ok.json()["version"] == 2
-    assert api.patch(path, {"name": "B", "rationale": "r"}, headers={"If-Match": '"1"'}).status_code == 412
+    assert (
+        api.patch(path, {"name": "B", "rationale": "r"}, headers={"If-Match": '"1"'}).status_code
+        == 412
+    )
     assert api.get(path).json()["name"] == "A"
 
 

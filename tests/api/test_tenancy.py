@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar.testing import TestClient
 
-from tests.api.conftest import Api, new_tenant
+from tests.api.conftest import Api
 from tests.conftest import OPERATOR_TOKEN
 
 
@@ -93,7 +93,9 @@ def test_client_key_sees_only_its_clients(api: Api) -> None:
 def test_client_role_needs_client_ids(api: Api) -> None:
     r = api.post("/v1/api-keys", {"name": "contact", "role": "client"})
     assert r.status_code == 422
-    r = api.post("/v1/api-keys", {"name": "contact", "role": "client", "client_ids": [str(uuid.uuid4())]})
+    r = api.post(
+        "/v1/api-keys", {"name": "contact", "role": "client", "client_ids": [str(uuid.uuid4())]}
+    )
     assert r.status_code == 422
 
 
