@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 from tests.api.conftest import Api
 
@@ -57,7 +57,7 @@ def test_history_is_paged(api: Api) -> None:
 
 
 def test_version_shows_the_past(api: Api) -> None:
-    s, goal = _strategy_with_history(api)
+    s, _ = _strategy_with_history(api)
     v2 = api.get(f"/v1/strategies/{s['id']}", params={"version": 2})
     assert v2.status_code == 200 and v2.headers["etag"] == '"2"'
     assert v2.json()["goals"][0]["priority"] == "medium" and v2.json()["status"] == "draft"
@@ -79,9 +79,7 @@ def test_as_of_resolves_a_time_to_a_version(api: Api) -> None:
     assert at_creation.status_code == 200 and at_creation.json()["version"] == 1
     now = api.get(f"/v1/strategies/{s['id']}", params={"as_of": datetime.now(UTC).isoformat()})
     assert now.json()["version"] == 2
-    offset = (created_at + timedelta(microseconds=1)).astimezone(
-        __import__("datetime").timezone(timedelta(hours=2))
-    )
+    offset = (created_at + timedelta(microseconds=1)).astimezone(timezone(timedelta(hours=2)))
     assert (
         api.get(f"/v1/strategies/{s['id']}", params={"as_of": offset.isoformat()}).json()["version"]
         == 1
