@@ -6,8 +6,12 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from services.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from services.bootstrap import Container
 
 
 def _fail(message: str) -> int:
@@ -15,11 +19,15 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _container(settings: Settings, *, need_redis: bool = False):  # type: ignore[no-untyped-def]
+def _container(settings: Settings, *, need_redis: bool = False) -> Container:
     from services.bootstrap import bootstrap
+    from services.db import check_reachable
 
+    check_reachable(settings.require_database())
     if need_redis:
-        settings.require_redis()
+        from services.redis import check_redis
+
+        check_redis(settings.require_redis())
     return bootstrap(settings)
 
 
@@ -48,13 +56,12 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from services.db import check_reachable
+    from services.redis import check_redis
     from workers.main import run_worker
 
-    settings.require_database()
-    settings.require_redis()
-    from services.db import check_reachable
-
     check_reachable(settings.require_database())
+    check_redis(settings.require_redis())
     return run_worker(settings)
 
 

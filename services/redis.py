@@ -40,3 +40,15 @@ class RedisHook:
     async def stop(self) -> None:
         if self.pool is not None:
             await self.pool.aclose()
+
+
+def check_redis(url: str) -> None:
+    """Raise a one-line error when Redis cannot be reached with `url`."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
+        client.ping()
+        client.close()
+    except (redis.RedisError, OSError, ValueError) as exc:
+        raise ConnectionError(f"cannot reach Redis at {url.split('@')[-1]}: {exc}") from None
