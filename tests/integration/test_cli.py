@@ -28,19 +28,26 @@ def test_missing_database_url_is_one_clear_line(command: str) -> None:
     result = techplan(command)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
-    assert lines == ["techplan: DATABASE_URL is not set (e.g. postgresql://techplan@127.0.0.1:5432/techplan)"]
+    assert lines == [
+        "techplan: DATABASE_URL is not set (e.g. postgresql://techplan@127.0.0.1:5432/techplan)"
+    ]
 
 
 @pytest.mark.parametrize("command", ["serve", "worker", "migrate"])
 def test_unreachable_database_is_one_clear_line(command: str) -> None:
-    env = {"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none", "REDIS_URL": "redis://127.0.0.1:6379"}
+    env = {
+        "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
+        "REDIS_URL": "redis://127.0.0.1:6379",
+    }
     result = techplan(command, env=env)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("techplan: cannot reach PostgreSQL at")
 
 
-def test_migrate_is_idempotent_and_tenants_create_prints_a_key(settings: Any, container: Any) -> None:
+def test_migrate_is_idempotent_and_tenants_create_prints_a_key(
+    settings: Any, container: Any
+) -> None:
     env = {"DATABASE_URL": settings.database_url}
     for _ in range(2):
         result = techplan("migrate", env=env)

@@ -17,7 +17,7 @@ from services.store import EventStore
 
 
 def test_store_ignores_ambient_environment(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, container: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("POSTGRES_DBNAME", "no_such_database")
     monkeypatch.setenv("TECHPLAN_POSTGRES_DBNAME", "no_such_database")
