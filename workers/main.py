@@ -38,26 +38,41 @@ def queue_name(settings: Settings) -> str:
     return f"{settings.redis_prefix}:queue"
 
 
+def _deliveries() -> Any:
+    """The optional webhook-delivery module: its FUNCTIONS, and CRON_JOBS, on_startup and
+    on_shutdown when it has them."""
+    try:
+        return importlib.import_module("workers.deliveries")
+    except ModuleNotFoundError as exc:
+        if exc.name != "workers.deliveries":
+            raise
+        return None
+
+
 def worker_functions() -> list[Any]:
     functions: list[Any] = [catch_up, rebuild_projection]
-    try:
-        deliveries = importlib.import_module("workers.deliveries")
-    except ModuleNotFoundError:
+    deliveries = _deliveries()
+    if deliveries is None:
         return functions
     return functions + list(deliveries.FUNCTIONS)
 
 
 def build_worker(settings: Settings, *, poll: float = 1.0, handle_signals: bool = True) -> Worker:
     projector = Projector(poll=poll)
+    deliveries = _deliveries()
 
     async def on_startup(ctx: dict[str, Any]) -> None:
         container = await asyncio.to_thread(bootstrap, settings)
         container.extras["arq"] = ctx["redis"]
         ctx["container"] = container
         projector.start_thread(container)
+        if hasattr(deliveries, "on_startup"):
+            await deliveries.on_startup(ctx)
         log.info("worker started: projections %s", ", ".join(container.runner.by_name))
 
     async def on_shutdown(ctx: dict[str, Any]) -> None:
+        if hasattr(deliveries, "on_shutdown"):
+            await deliveries.on_shutdown(ctx)
         projector.stop_thread()
         container = ctx.get("container")
         if container is not None:
@@ -65,7 +80,10 @@ def build_worker(settings: Settings, *, poll: float = 1.0, handle_signals: bool 
 
     return Worker(
         functions=worker_functions(),
-        cron_jobs=[cron(catch_up, second=set(range(0, 60, 5)), unique=True, run_at_startup=True)],
+        cron_jobs=[
+            cron(catch_up, second=set(range(0, 60, 5)), unique=True, run_at_startup=True),
+            *getattr(deliveries, "CRON_JOBS", []),
+        ],
         redis_settings=redis_settings(settings.require_redis()),
         queue_name=queue_name(settings),
         on_startup=on_startup,
