@@ -29,9 +29,9 @@ projection.ddl = (
 
 
 def _touch(cur: Cursor, e: Any, **values: Any) -> None:
-    sets = ", ".join(f"{k} = %({k})s" for k in values)
+    sets = "".join(f"{k} = %({k})s, " for k in values)  # none for a version-only event
     cur.execute(
-        f"UPDATE clients_view SET {sets}, version = %(v)s, updated_at = %(at)s WHERE id = %(id)s",
+        f"UPDATE clients_view SET {sets}version = %(v)s, updated_at = %(at)s WHERE id = %(id)s",
         {**values, "v": e.originator_version, "at": e.timestamp, "id": e.originator_id},
     )
 

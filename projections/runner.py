@@ -35,9 +35,9 @@ TRACKING_DDL = (
 
 
 def all_projections() -> list[Projection]:
-    from projections import clients, strategies
+    from projections import budgets, clients, plans, strategies
 
-    return [clients.projection, strategies.projection]
+    return [clients.projection, strategies.projection, plans.projection, budgets.projection]
 
 
 @dataclass

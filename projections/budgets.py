@@ -1,0 +1,238 @@
+"""The budgets list: one row per budget with its status and running totals, and one row
+per line (its amount and the actuals recorded on it) for later read models.
+
+Totals are kept incrementally (a line's old amount is read from its row), so folding stays
+O(1) per event however many lines a budget has. Sums are `numeric`: no overflow.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from domain.budget import Budget, BudgetStatus
+from projections.base import Projection
+from services.db import Cursor
+
+B = Budget
+projection = Projection()
+projection.name = "budgets"
+projection.tables = ("budgets_view", "budget_lines_view")
+projection.ddl = (
+    """CREATE TABLE IF NOT EXISTS budgets_view (
+        tenant_id uuid NOT NULL,
+        client_id uuid NOT NULL,
+        id uuid PRIMARY KEY,
+        fiscal_year int NOT NULL,
+        currency text NOT NULL,
+        plan_id uuid,
+        title text,
+        status text NOT NULL,
+        line_count int NOT NULL DEFAULT 0,
+        planned_minor numeric NOT NULL DEFAULT 0,
+        actual_minor numeric NOT NULL DEFAULT 0,
+        version int NOT NULL,
+        created_position bigint NOT NULL,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS budgets_view_client"
+    " ON budgets_view (tenant_id, client_id, created_position)",
+    """CREATE TABLE IF NOT EXISTS budget_lines_view (
+        tenant_id uuid NOT NULL,
+        client_id uuid NOT NULL,
+        budget_id uuid NOT NULL,
+        id uuid PRIMARY KEY,
+        category text NOT NULL,
+        quarter text NOT NULL,
+        kind text NOT NULL,
+        amount_minor bigint NOT NULL,
+        actual_minor numeric NOT NULL DEFAULT 0,
+        initiative_id uuid,
+        description text,
+        created_position bigint NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS budget_lines_view_budget"
+    " ON budget_lines_view (budget_id, created_position)",
+    "CREATE INDEX IF NOT EXISTS budget_lines_view_initiative"
+    " ON budget_lines_view (initiative_id) WHERE initiative_id IS NOT NULL",
+)
+
+
+def _touch(cur: Cursor, e: Any, sets: str = "", **values: Any) -> None:
+    prefix = f"{sets}, " if sets else ""
+    cur.execute(
+        f"UPDATE budgets_view SET {prefix}version = %(v)s, updated_at = %(at)s WHERE id = %(id)s",
+        {**values, "v": e.originator_version, "at": e.timestamp, "id": e.originator_id},
+    )
+
+
+def _line(cur: Cursor, e: Any, **values: Any) -> None:
+    sets = ", ".join(f"{k} = %({k})s" for k in values)
+    cur.execute(
+        f"UPDATE budget_lines_view SET {sets} WHERE id = %(lid)s", {**values, "lid": e.line_id}
+    )
+    _touch(cur, e)
+
+
+def _amount(cur: Cursor, line_id: UUID) -> int:
+    cur.execute("SELECT amount_minor FROM budget_lines_view WHERE id = %s", (line_id,))
+    row = cur.fetchone()
+    if row is None:
+        raise LookupError(f"budget line {line_id} is not in the view")
+    return int(row["amount_minor"])
+
+
+@projection.on(B.Created)
+def created(cur: Cursor, e: B.Created, position: int) -> None:
+    cur.execute(
+        "INSERT INTO budgets_view (tenant_id, client_id, id, fiscal_year, currency, plan_id,"
+        " title, status, version, created_position, created_at, updated_at)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        (
+            e.tenant_id,
+            e.client_id,
+            e.originator_id,
+            e.fiscal_year,
+            e.currency,
+            e.plan_id,
+            e.title,
+            BudgetStatus.DRAFT.value,
+            e.originator_version,
+            position,
+            e.timestamp,
+            e.timestamp,
+        ),
+    )
+
+
+@projection.on(B.LineAdded)
+def line_added(cur: Cursor, e: B.LineAdded, position: int) -> None:
+    cur.execute(
+        "INSERT INTO budget_lines_view (tenant_id, client_id, budget_id, id, category, quarter,"
+        " kind, amount_minor, initiative_id, description, created_position)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        (
+            e.tenant_id,
+            e.client_id,
+            e.originator_id,
+            e.line_id,
+            e.category,
+            e.quarter,
+            e.kind,
+            e.amount_minor,
+            e.initiative_id,
+            e.description,
+            position,
+        ),
+    )
+    _touch(
+        cur,
+        e,
+        "planned_minor = planned_minor + %(amount)s, line_count = line_count + 1",
+        amount=e.amount_minor,
+    )
+
+
+@projection.on(B.LineReestimated)
+def line_reestimated(cur: Cursor, e: B.LineReestimated, position: int) -> None:
+    delta = e.amount_minor - _amount(cur, e.line_id)
+    _line(cur, e, amount_minor=e.amount_minor)
+    _touch(cur, e, "planned_minor = planned_minor + %(delta)s", delta=delta)
+
+
+@projection.on(B.LineRemoved)
+def line_removed(cur: Cursor, e: B.LineRemoved, position: int) -> None:
+    amount = _amount(cur, e.line_id)
+    cur.execute("DELETE FROM budget_lines_view WHERE id = %s", (e.line_id,))
+    _touch(
+        cur,
+        e,
+        "planned_minor = planned_minor - %(amount)s, line_count = line_count - 1",
+        amount=amount,
+    )
+
+
+@projection.on(B.LineRescheduled)
+def line_rescheduled(cur: Cursor, e: B.LineRescheduled, position: int) -> None:
+    _line(cur, e, quarter=e.quarter)
+
+
+@projection.on(B.LineRecategorized)
+def line_recategorized(cur: Cursor, e: B.LineRecategorized, position: int) -> None:
+    _line(cur, e, category=e.category)
+
+
+@projection.on(B.LineReclassified)
+def line_reclassified(cur: Cursor, e: B.LineReclassified, position: int) -> None:
+    _line(cur, e, kind=e.kind)
+
+
+@projection.on(B.LineRelinked)
+def line_relinked(cur: Cursor, e: B.LineRelinked, position: int) -> None:
+    _line(cur, e, initiative_id=e.initiative_id)
+
+
+@projection.on(B.LineRedescribed)
+def line_redescribed(cur: Cursor, e: B.LineRedescribed, position: int) -> None:
+    _line(cur, e, description=e.description)
+
+
+@projection.on(B.ActualRecorded)
+def actual_recorded(cur: Cursor, e: B.ActualRecorded, position: int) -> None:
+    cur.execute(
+        "UPDATE budget_lines_view SET actual_minor = actual_minor + %s WHERE id = %s",
+        (e.amount_minor, e.line_id),
+    )
+    _touch(cur, e, "actual_minor = actual_minor + %(amount)s", amount=e.amount_minor)
+
+
+def _status(status: BudgetStatus) -> Any:
+    def fold(cur: Cursor, e: Any, position: int) -> None:
+        _touch(cur, e, "status = %(status)s", status=status.value)
+
+    return fold
+
+
+projection.on(B.Submitted)(_status(BudgetStatus.SUBMITTED))
+projection.on(B.Approved)(_status(BudgetStatus.APPROVED))
+projection.on(B.Rejected)(_status(BudgetStatus.DRAFT))
+projection.on(B.Reopened)(_status(BudgetStatus.DRAFT))
+projection.on(B.Closed)(_status(BudgetStatus.CLOSED))
+
+
+# ---------------------------------------------------------------- queries
+
+
+def view(row: dict[str, Any]) -> dict[str, Any]:
+    currency = row["currency"]
+    planned, actual = int(row["planned_minor"]), int(row["actual_minor"])
+
+    def money(amount: int) -> dict[str, Any]:
+        return {"amount_minor": amount, "currency": currency}
+
+    return {
+        "id": str(row["id"]),
+        "client_id": str(row["client_id"]),
+        "fiscal_year": row["fiscal_year"],
+        "currency": currency,
+        "plan_id": str(row["plan_id"]) if row["plan_id"] else None,
+        "title": row["title"],
+        "status": row["status"],
+        "line_count": row["line_count"],
+        "totals": {
+            "planned": money(planned),
+            "actual": money(actual),
+            "variance": money(planned - actual),
+        },
+        "version": row["version"],
+    }
+
+
+def list_budgets(
+    cur: Cursor, client_id: UUID, *, after: int, limit: int
+) -> list[tuple[int, dict[str, Any]]]:
+    cur.execute(
+        "SELECT * FROM budgets_view WHERE client_id = %s AND created_position > %s"
+        " ORDER BY created_position LIMIT %s",
+        (client_id, after, limit),
+    )
+    return [(r["created_position"], view(r)) for r in cur.fetchall()]

@@ -1,0 +1,209 @@
+"""The plans list: one row per plan, and one row per initiative (its current fields), from
+which the list counts initiatives by status and later read models can read initiatives."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from psycopg.types.json import Jsonb
+
+from domain.plan import InitiativeStatus, TechnologyPlan
+from projections.base import Projection
+from services.db import Cursor
+
+P = TechnologyPlan
+projection = Projection()
+projection.name = "plans"
+projection.tables = ("plans_view", "plan_initiatives_view")
+projection.ddl = (
+    """CREATE TABLE IF NOT EXISTS plans_view (
+        tenant_id uuid NOT NULL,
+        client_id uuid NOT NULL,
+        id uuid PRIMARY KEY,
+        strategy_id uuid NOT NULL,
+        title text NOT NULL,
+        version int NOT NULL,
+        created_position bigint NOT NULL,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS plans_view_client"
+    " ON plans_view (tenant_id, client_id, created_position)",
+    """CREATE TABLE IF NOT EXISTS plan_initiatives_view (
+        tenant_id uuid NOT NULL,
+        client_id uuid NOT NULL,
+        plan_id uuid NOT NULL,
+        id uuid PRIMARY KEY,
+        title text NOT NULL,
+        category text NOT NULL,
+        goal_ids uuid[] NOT NULL,
+        target_quarter text,
+        one_time_cost jsonb,
+        recurring_cost jsonb,
+        priority text NOT NULL,
+        status text NOT NULL,
+        created_position bigint NOT NULL,
+        updated_at timestamptz NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS plan_initiatives_view_plan"
+    " ON plan_initiatives_view (plan_id, created_position)",
+    "CREATE INDEX IF NOT EXISTS plan_initiatives_view_client"
+    " ON plan_initiatives_view (tenant_id, client_id, status)",
+)
+
+
+def _touch(cur: Cursor, e: Any) -> None:
+    cur.execute(
+        "UPDATE plans_view SET version = %s, updated_at = %s WHERE id = %s",
+        (e.originator_version, e.timestamp, e.originator_id),
+    )
+
+
+def _initiative(cur: Cursor, e: Any, **values: Any) -> None:
+    sets = ", ".join(f"{k} = %({k})s" for k in values)
+    cur.execute(
+        f"UPDATE plan_initiatives_view SET {sets}, updated_at = %(at)s WHERE id = %(iid)s",
+        {**values, "at": e.timestamp, "iid": e.initiative_id},
+    )
+    _touch(cur, e)
+
+
+def _json(value: dict[str, Any] | None) -> Jsonb | None:
+    return None if value is None else Jsonb(value)
+
+
+@projection.on(P.Created)
+def created(cur: Cursor, e: P.Created, position: int) -> None:
+    cur.execute(
+        "INSERT INTO plans_view (tenant_id, client_id, id, strategy_id, title, version,"
+        " created_position, created_at, updated_at)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        (
+            e.tenant_id,
+            e.client_id,
+            e.originator_id,
+            e.strategy_id,
+            e.title,
+            e.originator_version,
+            position,
+            e.timestamp,
+            e.timestamp,
+        ),
+    )
+
+
+@projection.on(P.InitiativeProposed)
+def proposed(cur: Cursor, e: P.InitiativeProposed, position: int) -> None:
+    cur.execute(
+        "INSERT INTO plan_initiatives_view (tenant_id, client_id, plan_id, id, title, category,"
+        " goal_ids, target_quarter, one_time_cost, recurring_cost, priority, status,"
+        " created_position, updated_at)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        (
+            e.tenant_id,
+            e.client_id,
+            e.originator_id,
+            e.initiative_id,
+            e.title,
+            e.category,
+            [UUID(g) for g in e.goal_ids],
+            e.target_quarter,
+            _json(e.one_time_cost),
+            _json(e.recurring_cost),
+            e.priority,
+            InitiativeStatus.PROPOSED.value,
+            position,
+            e.timestamp,
+        ),
+    )
+    _touch(cur, e)
+
+
+@projection.on(P.InitiativeRetitled)
+def retitled(cur: Cursor, e: P.InitiativeRetitled, position: int) -> None:
+    _initiative(cur, e, title=e.title)
+
+
+@projection.on(P.InitiativeRecategorized)
+def recategorized(cur: Cursor, e: P.InitiativeRecategorized, position: int) -> None:
+    _initiative(cur, e, category=e.category)
+
+
+@projection.on(P.InitiativeRealigned)
+def realigned(cur: Cursor, e: P.InitiativeRealigned, position: int) -> None:
+    _initiative(cur, e, goal_ids=[UUID(g) for g in e.goal_ids])
+
+
+@projection.on(P.InitiativeRescheduled)
+def rescheduled(cur: Cursor, e: P.InitiativeRescheduled, position: int) -> None:
+    _initiative(cur, e, target_quarter=e.target_quarter)
+
+
+@projection.on(P.InitiativeReestimated)
+def reestimated(cur: Cursor, e: P.InitiativeReestimated, position: int) -> None:
+    _initiative(
+        cur, e, one_time_cost=_json(e.one_time_cost), recurring_cost=_json(e.recurring_cost)
+    )
+
+
+@projection.on(P.InitiativeReprioritized)
+def reprioritized(cur: Cursor, e: P.InitiativeReprioritized, position: int) -> None:
+    _initiative(cur, e, priority=e.priority)
+
+
+@projection.on(P.InitiativeApproved)
+def approved(cur: Cursor, e: Any, position: int) -> None:
+    _initiative(cur, e, status=InitiativeStatus.APPROVED.value)
+
+
+@projection.on(P.InitiativeStarted)
+def started(cur: Cursor, e: Any, position: int) -> None:
+    _initiative(cur, e, status=InitiativeStatus.IN_PROGRESS.value)
+
+
+@projection.on(P.InitiativeCompleted)
+def completed(cur: Cursor, e: Any, position: int) -> None:
+    _initiative(cur, e, status=InitiativeStatus.DONE.value)
+
+
+@projection.on(P.InitiativeDeferred)
+def deferred(cur: Cursor, e: P.InitiativeDeferred, position: int) -> None:
+    _initiative(cur, e, status=InitiativeStatus.PROPOSED.value, target_quarter=e.target_quarter)
+
+
+@projection.on(P.InitiativeCancelled)
+def cancelled(cur: Cursor, e: Any, position: int) -> None:
+    _initiative(cur, e, status=InitiativeStatus.CANCELLED.value)
+
+
+# ---------------------------------------------------------------- queries
+
+_COUNTS = ", ".join(
+    f"count(*) FILTER (WHERE status = '{s.value}') AS {s.value}" for s in InitiativeStatus
+)
+
+
+def view(row: dict[str, Any]) -> dict[str, Any]:
+    by_status = {s.value: row[s.value] for s in InitiativeStatus}
+    return {
+        "id": str(row["id"]),
+        "client_id": str(row["client_id"]),
+        "strategy_id": str(row["strategy_id"]),
+        "title": row["title"],
+        "initiative_count": sum(by_status.values()),
+        "initiatives_by_status": by_status,
+        "version": row["version"],
+    }
+
+
+def list_plans(
+    cur: Cursor, client_id: UUID, *, after: int, limit: int
+) -> list[tuple[int, dict[str, Any]]]:
+    cur.execute(
+        f"SELECT p.*, c.* FROM plans_view p"
+        f" CROSS JOIN LATERAL (SELECT {_COUNTS} FROM plan_initiatives_view i"
+        f" WHERE i.plan_id = p.id) c"
+        f" WHERE p.client_id = %s AND p.created_position > %s"
+        f" ORDER BY p.created_position LIMIT %s",
+        (client_id, after, limit),
+    )
+    return [(r["created_position"], view(r)) for r in cur.fetchall()]
