@@ -1,0 +1,374 @@
+"""Technology plans: initiatives, their status moves, alignment with the strategy, roles,
+history and time travel, tenancy."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tests.api.conftest import Api
+from tests.api.tactical import act, eur, initiative, setup
+
+
+def test_plan_and_initiative_lifecycle(api: Api) -> None:
+    s = setup(api)
+    plan = api.get(f"/v1/plans/{s.plan}")
+    assert plan.status_code == 200 and plan.headers["etag"] == '"1"'
+    assert plan.json() == {
+        "id": s.plan,
+        "client_id": s.client_id,
+        "strategy_id": s.strategy,
+        "title": "Plan FY2027",
+        "initiatives": [],
+        "version": 1,
+    }
+    r = api.post(
+        f"/v1/plans/{s.plan}/initiatives",
+        {
+            "title": "Replace firewalls",
+            "category": "security",
+            "goal_ids": [s.goal],
+            "target_quarter": "FY2027-Q2",
+            "one_time_cost": eur(1_200_000),
+            "recurring_cost": {**eur(5_000), "per": "month", "quantity": 3},
+            "priority": "high",
+            "rationale": "end of support",
+        },
+    )
+    assert r.status_code == 201
+    iid = r.json()["created_id"]
+    assert r.json()["version"] == 2 and r.json()["position"] > 0
+    assert r.json()["initiatives"] == [
+        {
+            "id": iid,
+            "title": "Replace firewalls",
+            "category": "security",
+            "goal_ids": [s.goal],
+            "target_quarter": "FY2027-Q2",
+            "one_time_cost": eur(1_200_000),
+            "recurring_cost": {**eur(5_000), "per": "month", "quantity": 3},
+            "priority": "high",
+            "status": "proposed",
+        }
+    ]
+    path = f"/v1/plans/{s.plan}/initiatives/{iid}"
+    r = api.patch(
+        path,
+        {"target_quarter": "FY2027-Q4", "one_time_cost": eur(990_000), "rationale": "freeze"},
+    )
+    assert r.status_code == 200 and r.json()["version"] == 4
+    r = api.patch(path, {"target_quarter": None, "recurring_cost": None, "rationale": "on hold"})
+    got = r.json()["initiatives"][0]
+    assert got["target_quarter"] is None and got["recurring_cost"] is None
+    assert got["one_time_cost"] == eur(990_000)
+    r = api.patch(path, {"title": "Replace edge firewalls", "rationale": "scope"})
+    assert r.json()["initiatives"][0]["title"] == "Replace edge firewalls"
+    for action, status in [("approve", "approved"), ("start", "in_progress"), ("complete", "done")]:
+        r = act(api, s.plan, iid, action)
+        assert r.status_code == 200, r.text
+        assert r.json()["initiatives"][0]["status"] == status
+    types = [h["type"] for h in api.get(f"/v1/plans/{s.plan}/history").json()["items"]]
+    assert types == [
+        "plan.created",
+        "plan.initiative_proposed",
+        "plan.initiative_rescheduled",
+        "plan.initiative_reestimated",
+        "plan.initiative_rescheduled",
+        "plan.initiative_reestimated",
+        "plan.initiative_retitled",
+        "plan.initiative_approved",
+        "plan.initiative_started",
+        "plan.initiative_completed",
+    ]
+
+
+def test_plans_list_counts_initiatives_and_pages(api: Api) -> None:
+    s = setup(api)
+    a = initiative(api, s.plan, [s.goal])
+    initiative(api, s.plan, [s.goal])
+    last = act(api, s.plan, a, "approve").json()["position"]
+    for i in range(2):
+        r = api.post(
+            f"/v1/clients/{s.client_id}/plans", {"title": f"Plan {i}", "strategy_id": s.strategy}
+        )
+        assert r.status_code == 201
+        last = r.json()["position"]
+    path = f"/v1/clients/{s.client_id}/plans"
+    first = api.get(path, params={"limit": 2, "min_position": last}).json()
+    assert len(first["items"]) == 2 and first["next_cursor"]
+    assert first["items"][0]["id"] == s.plan
+    assert first["items"][0]["initiative_count"] == 2
+    assert first["items"][0]["initiatives_by_status"] == {
+        "proposed": 1,
+        "approved": 1,
+        "in_progress": 0,
+        "done": 0,
+        "cancelled": 0,
+    }
+    assert first["items"][0]["version"] == 4
+    rest = api.get(path, params={"limit": 2, "cursor": first["next_cursor"]}).json()
+    assert [p["title"] for p in rest["items"]] == ["Plan 1"] and rest["next_cursor"] is None
+    assert api.get(path, params={"limit": 0}).status_code == 422
+    assert api.get(path, params={"cursor": "!!"}).status_code in (400, 422)
+
+
+def test_plan_and_initiative_validation(api: Api) -> None:
+    s = setup(api)
+    foreign = api.strategy(api.client("Other")["id"])["id"]
+    plans = f"/v1/clients/{s.client_id}/plans"
+    for body, field in [
+        ({"title": "x", "strategy_id": foreign}, "strategy_id"),
+        ({"title": "x", "strategy_id": str(uuid.uuid4())}, "strategy_id"),
+        ({"title": "x", "strategy_id": "nope"}, "strategy_id"),
+        ({"title": "", "strategy_id": s.strategy}, "title"),
+        ({"strategy_id": s.strategy}, "title"),
+    ]:
+        r = api.post(plans, body)
+        assert r.status_code == 422, (body, r.text)
+        assert field in [e["field"] for e in r.json()["errors"]], (body, r.json())
+    good = {
+        "title": "x",
+        "category": "cloud",
+        "goal_ids": [s.goal],
+        "target_quarter": None,
+        "priority": "low",
+    }
+    path = f"/v1/plans/{s.plan}/initiatives"
+    for change, field in [
+        ({"category": "toys"}, "category"),
+        ({"priority": "urgent"}, "priority"),
+        ({"target_quarter": "2027-Q2"}, "target_quarter"),
+        ({"target_quarter": "FY2027-Q5"}, "target_quarter"),
+        ({"goal_ids": [str(uuid.uuid4())]}, "goal_ids"),
+        ({"goal_ids": ["not-a-uuid"]}, "goal_ids"),
+        ({"one_time_cost": {"amount_minor": -1, "currency": "EUR"}}, "one_time_cost.amount_minor"),
+        ({"one_time_cost": {"amount_minor": 1.5, "currency": "EUR"}}, "one_time_cost.amount_minor"),
+        ({"one_time_cost": {"amount_minor": 100, "currency": "USD"}}, "one_time_cost.currency"),
+        (
+            {"recurring_cost": {"amount_minor": 1, "currency": "GBP", "per": "month"}},
+            "recurring_cost.currency",
+        ),
+        (
+            {"recurring_cost": {"amount_minor": 1, "currency": "EUR", "per": "week"}},
+            "recurring_cost.per",
+        ),
+        (
+            {"recurring_cost": {**eur(1), "per": "year", "quantity": 0}},
+            "recurring_cost.quantity",
+        ),
+        ({"title": "bell\x07"}, "title"),
+        ({"surprise": 1}, "surprise"),
+    ]:
+        r = api.post(path, {**good, **change})
+        assert r.status_code == 422, (change, r.text)
+        fields = [e["field"] for e in r.json()["errors"]]
+        assert any(f.startswith(field) for f in fields), (change, r.json())
+    iid = initiative(api, s.plan, [s.goal])
+    patch = f"{path}/{iid}"
+    assert api.patch(patch, {"priority": "low"}).status_code == 422  # rationale
+    assert api.patch(patch, {"title": None, "rationale": "r"}).status_code == 422
+    assert api.patch(patch, {"category": None, "rationale": "r"}).status_code == 422
+    r = api.patch(patch, {"one_time_cost": eur(1) | {"currency": "USD"}, "rationale": "r"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "one_time_cost.currency"
+    r = api.patch(f"{path}/{uuid.uuid4()}", {"priority": "low", "rationale": "r"})
+    assert r.status_code == 404
+    assert act(api, s.plan, iid, "promote").status_code == 404
+    assert api.get(f"/v1/plans/{s.plan}").json()["version"] == 2
+
+
+def test_approval_needs_an_active_goal_of_the_active_strategy(api: Api) -> None:
+    s = setup(api)
+    other_goal = api.goal(s.strategy, "Cost control", "medium")
+    unaligned = initiative(api, s.plan, [])
+    r = act(api, s.plan, unaligned, "approve")
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "goal_ids"
+    served = initiative(api, s.plan, [s.goal])
+    both = initiative(api, s.plan, [s.goal, other_goal])
+    r = api.post(f"/v1/strategies/{s.strategy}/goals/{s.goal}/retire", {"rationale": "met"})
+    assert r.status_code == 200
+    assert act(api, s.plan, served, "approve").status_code == 422
+    assert act(api, s.plan, both, "approve").status_code == 200
+    # a strategy that is not active does not hold approvals back (a checklist is allowed)
+    draft = setup(api, adopt=False)
+    assert act(api, draft.plan, initiative(api, draft.plan, []), "approve").status_code == 200
+    statuses = [i["status"] for i in api.get(f"/v1/plans/{s.plan}").json()["initiatives"]]
+    assert statuses == ["proposed", "proposed", "approved"]
+
+
+def test_illegal_moves_are_409(api: Api) -> None:
+    s = setup(api)
+    iid = initiative(api, s.plan, [s.goal])
+    assert act(api, s.plan, iid, "start").status_code == 409
+    assert act(api, s.plan, iid, "complete").status_code == 409
+    assert act(api, s.plan, iid, "approve").status_code == 200
+    assert act(api, s.plan, iid, "approve").status_code == 409
+    assert act(api, s.plan, iid, "complete").status_code == 409
+    assert act(api, s.plan, iid, "start").status_code == 200
+    assert act(api, s.plan, iid, "defer", target_quarter="FY2028-Q1").status_code == 409
+    assert act(api, s.plan, iid, "complete").status_code == 200
+    path = f"/v1/plans/{s.plan}/initiatives/{iid}"
+    for action in ("approve", "start", "complete", "defer", "cancel"):
+        body = {"target_quarter": "FY2030-Q1"} if action == "defer" else {}
+        assert act(api, s.plan, iid, action, **body).status_code == 409, action
+    assert api.patch(path, {"title": "Again", "rationale": "r"}).status_code == 409
+    cancelled = initiative(api, s.plan, [s.goal])
+    assert act(api, s.plan, cancelled, "cancel").status_code == 200
+    assert act(api, s.plan, cancelled, "approve").status_code == 409
+    assert act(api, s.plan, cancelled, "cancel").status_code == 409
+    r = api.patch(
+        f"/v1/plans/{s.plan}/initiatives/{cancelled}", {"priority": "low", "rationale": "r"}
+    )
+    assert r.status_code == 409
+    assert act(api, s.plan, iid, "approve", rationale="").status_code == 422
+
+
+def test_defer_only_to_a_later_quarter(api: Api) -> None:
+    s = setup(api)
+    iid = initiative(api, s.plan, [s.goal], target_quarter="FY2027-Q2")
+    assert act(api, s.plan, iid, "approve").status_code == 200
+    for quarter in ("FY2027-Q2", "FY2027-Q1", "FY2026-Q4"):
+        r = act(api, s.plan, iid, "defer", target_quarter=quarter)
+        assert r.status_code == 422, quarter
+        assert r.json()["errors"][0]["field"] == "target_quarter"
+    assert act(api, s.plan, iid, "defer").status_code == 422  # no quarter
+    assert act(api, s.plan, iid, "defer", target_quarter="Q3").status_code == 422
+    r = act(api, s.plan, iid, "defer", target_quarter="FY2027-Q3", rationale="budget freeze")
+    assert r.status_code == 200
+    got = r.json()["initiatives"][0]
+    assert got["status"] == "proposed" and got["target_quarter"] == "FY2027-Q3"
+    # only defer takes a quarter
+    assert act(api, s.plan, iid, "approve", target_quarter="FY2028-Q1").status_code == 422
+    last = api.get(f"/v1/plans/{s.plan}/history").json()["items"][-1]
+    assert last["type"] == "plan.initiative_deferred" and last["rationale"] == "budget freeze"
+    assert {c["path"] for c in last["changes"]} == {
+        f"/initiatives/{iid}/target_quarter",
+        f"/initiatives/{iid}/status",
+    }
+
+
+def test_client_key_approves_and_defers_but_does_not_edit(api: Api) -> None:
+    s = setup(api)
+    contact = api.key_for("client", [s.client_id])
+    iid = initiative(api, s.plan, [s.goal])
+    later = initiative(api, s.plan, [s.goal])
+    assert contact.get(f"/v1/plans/{s.plan}").status_code == 200
+    assert contact.get(f"/v1/plans/{s.plan}/history").status_code == 200
+    assert contact.get(f"/v1/clients/{s.client_id}/plans").status_code == 200
+    r = act(contact, s.plan, iid, "approve", rationale="Signed off by the CFO")
+    assert r.status_code == 200
+    history = contact.get(f"/v1/plans/{s.plan}/history").json()["items"]
+    assert history[-1]["actor"]["role"] == "client"
+    assert history[-1]["rationale"] == "Signed off by the CFO"
+    assert act(contact, s.plan, later, "defer", target_quarter="FY2028-Q1").status_code == 200
+    forbidden = [
+        contact.post(f"/v1/clients/{s.client_id}/plans", {"title": "x", "strategy_id": s.strategy}),
+        contact.post(
+            f"/v1/plans/{s.plan}/initiatives",
+            {"title": "x", "category": "other", "goal_ids": [], "priority": "low"},
+        ),
+        contact.patch(f"/v1/plans/{s.plan}/initiatives/{iid}", {"title": "y", "rationale": "r"}),
+        act(contact, s.plan, iid, "start"),
+        act(contact, s.plan, later, "cancel"),
+    ]
+    assert [r.status_code for r in forbidden] == [403] * 5
+    # another client's contact sees nothing of this plan
+    stranger = api.key_for("client", [api.client("Other")["id"]])
+    assert stranger.get(f"/v1/plans/{s.plan}").status_code == 404
+    assert act(stranger, s.plan, later, "approve").status_code == 404
+    viewer, editor = api.key_for("viewer"), api.key_for("editor")
+    assert viewer.get(f"/v1/plans/{s.plan}").status_code == 200
+    assert act(viewer, s.plan, later, "approve").status_code == 403
+    assert act(editor, s.plan, later, "approve").status_code == 200
+
+
+def test_plan_history_time_travel_and_diff(api: Api) -> None:
+    s = setup(api)
+    iid = initiative(api, s.plan, [s.goal], one_time_cost=eur(500_00))
+    path = f"/v1/plans/{s.plan}/initiatives/{iid}"
+    api.patch(path, {"target_quarter": "FY2027-Q3", "rationale": "budget freeze"})
+    api.patch(path, {"priority": "critical", "rationale": "insurer demands it"})
+    history = api.get(f"/v1/plans/{s.plan}/history").json()["items"]
+    assert [h["version"] for h in history] == [1, 2, 3, 4]
+    assert history[2]["type"] == "plan.initiative_rescheduled"
+    assert history[2]["rationale"] == "budget freeze"
+    assert history[2]["changes"] == [
+        {"path": f"/initiatives/{iid}/target_quarter", "before": "FY2027-Q2", "after": "FY2027-Q3"}
+    ]
+    added = history[1]["changes"]
+    assert len(added) == 1 and added[0]["path"] == f"/initiatives/{iid}"
+    assert added[0]["before"] is None and added[0]["after"]["title"] == "Replace firewalls"
+    page = api.get(f"/v1/plans/{s.plan}/history", params={"limit": 3}).json()
+    assert len(page["items"]) == 3 and page["next_cursor"]
+    old = api.get(f"/v1/plans/{s.plan}", params={"version": 2})
+    assert old.status_code == 200 and old.headers["etag"] == '"2"'
+    assert old.json()["initiatives"][0]["target_quarter"] == "FY2027-Q2"
+    assert api.get(f"/v1/plans/{s.plan}", params={"version": 5}).status_code == 404
+    assert api.get(f"/v1/plans/{s.plan}", params={"version": 0}).status_code == 404
+    at = datetime.fromisoformat(history[2]["occurred_at"].replace("Z", "+00:00"))
+    then = api.get(f"/v1/plans/{s.plan}", params={"as_of": at.isoformat()}).json()
+    assert then["version"] == 3 and then["initiatives"][0]["priority"] == "high"
+    before = (at - timedelta(days=1)).astimezone(UTC).isoformat()
+    assert api.get(f"/v1/plans/{s.plan}", params={"as_of": before}).status_code == 404
+    diff = api.get(f"/v1/plans/{s.plan}/diff", params={"from": 2, "to": 4}).json()
+    assert diff == {
+        "from": 2,
+        "to": 4,
+        "changes": [
+            {
+                "path": f"/initiatives/{iid}/target_quarter",
+                "before": "FY2027-Q2",
+                "after": "FY2027-Q3",
+            },
+            {"path": f"/initiatives/{iid}/priority", "before": "high", "after": "critical"},
+        ],
+    }
+    assert api.get(f"/v1/plans/{s.plan}/diff", params={"from": 1, "to": 9}).status_code == 404
+
+
+def test_if_match_guards_plan_commands(api: Api) -> None:
+    s = setup(api)
+    iid = initiative(api, s.plan, [s.goal])
+    path = f"/v1/plans/{s.plan}/initiatives/{iid}"
+    stale = api.patch(path, {"priority": "low", "rationale": "r"}, headers={"If-Match": '"1"'})
+    assert stale.status_code == 412
+    r = api.patch(path, {"priority": "low", "rationale": "r"}, headers={"If-Match": '"2"'})
+    assert r.status_code == 200 and r.headers["etag"] == '"3"'
+    r = api.post(f"{path}/approve", {"rationale": "r"}, headers={"If-Match": '"2"'})
+    assert r.status_code == 412
+    r = api.post(f"{path}/approve", {"rationale": "r"}, headers={"If-Match": '"3"'})
+    assert r.status_code == 200 and r.json()["version"] == 4
+
+
+def test_another_tenants_plans_answer_like_missing_ones(api: Api, other: Api) -> None:
+    s = setup(api)
+    iid = initiative(api, s.plan, [s.goal])
+    p, c = s.plan, s.client_id
+    probes: list[tuple[str, str, Any]] = [
+        ("get", f"/v1/plans/{p}", None),
+        ("get", f"/v1/plans/{p}?version=1", None),
+        ("get", f"/v1/plans/{p}/history", None),
+        ("get", f"/v1/plans/{p}/diff?from=1&to=2", None),
+        ("get", f"/v1/clients/{c}/plans", None),
+        ("post", f"/v1/clients/{c}/plans", {"title": "x", "strategy_id": s.strategy}),
+        (
+            "post",
+            f"/v1/plans/{p}/initiatives",
+            {"title": "x", "category": "other", "goal_ids": [], "priority": "low"},
+        ),
+        ("patch", f"/v1/plans/{p}/initiatives/{iid}", {"title": "x", "rationale": "r"}),
+        ("post", f"/v1/plans/{p}/initiatives/{iid}/cancel", {"rationale": "r"}),
+    ]
+    for method, path, body in probes:
+        kwargs: dict[str, Any] = {} if body is None else {"json": body}
+        theirs = getattr(other, method)(path, **kwargs)
+        missing = getattr(other, method)(
+            path.replace(p, str(uuid.uuid4())).replace(c, str(uuid.uuid4())), **kwargs
+        )
+        assert theirs.status_code == missing.status_code == 404, (method, path, theirs.text)
+        assert theirs.json()["title"] == missing.json()["title"]
+    # a plan cannot follow another tenant's strategy either
+    theirs = other.client()
+    r = other.post(f"/v1/clients/{theirs['id']}/plans", {"title": "x", "strategy_id": s.strategy})
+    assert r.status_code == 422
+    assert api.get(f"/v1/plans/{p}").json()["version"] == 2
