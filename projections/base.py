@@ -55,6 +55,13 @@ class Projection:
         if fold is not None:
             fold(cur, event, position)
 
+    def begin(self, cur: Cursor) -> None:
+        """Called before a batch's first fold. A projection that buffers starts afresh."""
+
+    def flush(self, cur: Cursor) -> None:
+        """Called after a batch's last fold, in the same transaction (before its position is
+        recorded): a projection may buffer its writes and send them here at once."""
+
     def truncate(self, cur: Cursor) -> None:
         for table in self.tables:
             cur.execute(f"DELETE FROM {table}")

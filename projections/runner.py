@@ -35,9 +35,29 @@ TRACKING_DDL = (
 
 
 def all_projections() -> list[Projection]:
-    from projections import budgets, clients, plans, strategies
+    from projections import (
+        alignment,
+        audit,
+        budgets,
+        clients,
+        plans,
+        portfolio,
+        reviews,
+        roadmap,
+        strategies,
+    )
 
-    return [clients.projection, strategies.projection, plans.projection, budgets.projection]
+    return [
+        clients.projection,
+        strategies.projection,
+        plans.projection,
+        budgets.projection,
+        audit.projection,
+        roadmap.projection,
+        alignment.projection,
+        portfolio.projection,
+        reviews.projection,
+    ]
 
 
 @dataclass
@@ -157,7 +177,9 @@ def select_after(cur: Cursor, events_table: str, position: int, limit: int) -> l
 def fold_rows(
     runner: Runner, cur: Cursor, projection: Projection, rows: list[Any], position: int
 ) -> int:
-    """Fold the rows in order; returns the new position. A failure names its position."""
+    """Fold the rows in order; returns the new position. A failure names its position
+    (a failure to flush the batch's buffered writes names the batch's first)."""
+    projection.begin(cur)
     for r in rows:
         current = r["notification_id"]
         try:
@@ -165,6 +187,11 @@ def fold_rows(
         except Exception as exc:
             raise FoldFailed(current, exc) from exc
         position = current
+    if rows:
+        try:
+            projection.flush(cur)
+        except Exception as exc:
+            raise FoldFailed(rows[0]["notification_id"], exc) from exc
     return position
 
 

@@ -46,6 +46,9 @@ def aggregate_classes() -> list[type[TechplanAggregate]]:
         classes += [TechnologyPlan, Budget]
     except ImportError:  # pragma: no cover
         pass
+    from domain.review import Review
+
+    classes.append(Review)
     return classes
 
 

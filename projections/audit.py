@@ -1,0 +1,338 @@
+"""The audit trail: one row per event, whoever's aggregate it is, with the field-level
+changes it made and its rationale searchable in full text.
+
+Changes are the difference between the aggregate's view (the resource as GET shows it)
+before and after the event, exactly as /history computes them. To fold an event the
+projection needs the aggregate as it was: `audit_state` keeps each aggregate's latest
+snapshot, and an in-memory cache keeps recently folded aggregates so a batch rarely reads
+it. The cache is safe across transactions, threads and workers because an entry is only
+used for the one version it holds (an aggregate's state at a version never changes) and is
+taken out while a fold works on it.
+
+Each row also keeps the view after the event, so "what changed since" can diff an
+aggregate's state at the start of a window with its state at the end, exactly.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from eventsourcing.domain import Snapshot
+from eventsourcing.persistence import (
+    DatetimeAsISO,
+    DecimalAsStr,
+    JSONTranscoder,
+    Mapper,
+    StoredEvent,
+    UUIDAsHex,
+)
+
+from domain.shared import TechplanAggregate, TechplanEvent
+from projections.base import Projection
+from services.db import Cursor
+from services.history import history_item
+from services.store import ActorAsDict, RecordedEvent
+
+AUDIT_COLUMNS = (
+    "position",
+    "tenant_id",
+    "client_id",
+    "aggregate_type",
+    "aggregate_id",
+    "version",
+    "type",
+    "actor_id",
+    "actor",
+    "occurred_at",
+    "rationale",
+    "correlation_id",
+    "changes",
+    "view_after",
+)
+INSERT_AUDIT = (
+    f"INSERT INTO audit_events ({', '.join(AUDIT_COLUMNS)})"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s::jsonb, %s::jsonb)"
+)
+CACHE_SIZE = 20_000
+
+
+@dataclass
+class Folded:
+    """An aggregate after its last folded event, and that view encoded as JSON."""
+
+    aggregate: TechplanAggregate
+    view: bytes
+
+
+@dataclass
+class Batch:
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    states: dict[UUID, Folded] = field(default_factory=dict)
+
+
+class AuditTrail(Projection):
+    name = "audit"
+    tables = ("audit_events", "audit_state")
+    ddl = (
+        """CREATE TABLE IF NOT EXISTS audit_events (
+            position bigint PRIMARY KEY,
+            tenant_id uuid NOT NULL,
+            client_id uuid NOT NULL,
+            aggregate_type text NOT NULL,
+            aggregate_id uuid NOT NULL,
+            version int NOT NULL,
+            type text NOT NULL,
+            actor_id text NOT NULL,
+            actor jsonb NOT NULL,
+            occurred_at timestamptz NOT NULL,
+            rationale text,
+            correlation_id text,
+            changes jsonb NOT NULL,
+            view_after jsonb NOT NULL,
+            rationale_search tsvector
+                GENERATED ALWAYS AS (to_tsvector('english', coalesce(rationale, ''))) STORED,
+            UNIQUE (aggregate_id, version))""",
+        "CREATE INDEX IF NOT EXISTS audit_events_tenant ON audit_events (tenant_id, position)",
+        "CREATE INDEX IF NOT EXISTS audit_events_client"
+        " ON audit_events (tenant_id, client_id, position)",
+        "CREATE INDEX IF NOT EXISTS audit_events_time ON audit_events (tenant_id, occurred_at)",
+        "CREATE INDEX IF NOT EXISTS audit_events_search ON audit_events USING gin"
+        " (rationale_search)",
+        """CREATE TABLE IF NOT EXISTS audit_state (
+            tenant_id uuid NOT NULL,
+            aggregate_id uuid PRIMARY KEY,
+            version int NOT NULL,
+            topic text NOT NULL,
+            state bytea NOT NULL)""",
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._local = threading.local()
+        self._cache: dict[UUID, Folded] = {}
+        transcoder = JSONTranscoder()
+        for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO(), ActorAsDict()):
+            transcoder.register(transcoding)
+        self._mapper: Mapper[UUID] = Mapper(transcoder)
+
+    # ------------------------------------------------------------ folding
+
+    def begin(self, cur: Cursor) -> None:
+        self._local.batch = Batch()
+
+    def fold(self, cur: Cursor, event: TechplanEvent, position: int) -> None:
+        batch: Batch = self._local.batch
+        aggregate_id = event.originator_id
+        previous = self._previous(cur, batch, aggregate_id, event.originator_version - 1)
+        before = None if previous is None else msgspec.json.decode(previous.view)
+        aggregate: Any = event.mutate(None if previous is None else previous.aggregate)
+        encoded = msgspec.json.encode(aggregate.view())
+        item = history_item(RecordedEvent(event, position), before, msgspec.json.decode(encoded))
+        batch.states[aggregate_id] = Folded(aggregate, encoded)
+        batch.rows.append(
+            (
+                position,
+                event.tenant_id,
+                event.client_id,
+                type(aggregate).aggregate_type,
+                aggregate_id,
+                event.originator_version,
+                item["type"],
+                event.actor.id,
+                msgspec.json.encode(item["actor"]).decode(),
+                event.timestamp,
+                event.rationale,
+                event.correlation_id,
+                msgspec.json.encode(item["changes"]).decode(),
+                encoded.decode(),
+            )
+        )
+
+    def flush(self, cur: Cursor) -> None:
+        batch: Batch = self._local.batch
+        # COPY would be faster, but PostgreSQL refuses it on tables under row-level security.
+        cur.executemany(INSERT_AUDIT, batch.rows)
+        states = []
+        for aggregate_id, folded in batch.states.items():
+            stored = self._mapper.to_stored_event(Snapshot.take(folded.aggregate))
+            states.append(
+                (
+                    folded.aggregate.tenant_id,
+                    aggregate_id,
+                    folded.aggregate.version,
+                    stored.topic,
+                    stored.state,
+                )
+            )
+        cur.executemany(
+            "INSERT INTO audit_state (tenant_id, aggregate_id, version, topic, state)"
+            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (aggregate_id) DO UPDATE"
+            " SET version = excluded.version, topic = excluded.topic, state = excluded.state",
+            states,
+        )
+        if len(self._cache) + len(batch.states) > CACHE_SIZE:
+            self._cache.clear()
+        self._cache.update(batch.states)
+        self._local.batch = Batch()
+
+    def _previous(
+        self, cur: Cursor, batch: Batch, aggregate_id: UUID, version: int
+    ) -> Folded | None:
+        """The aggregate at `version` (None before its first event)."""
+        if version == 0:
+            return None
+        found = batch.states.get(aggregate_id)
+        if found is None:
+            found = self._cache.pop(aggregate_id, None)  # ours alone while we fold on it
+        if found is not None and found.aggregate.version == version:
+            return found
+        cur.execute(
+            "SELECT version, topic, state FROM audit_state WHERE aggregate_id = %s",
+            (aggregate_id,),
+        )
+        row = cur.fetchone()
+        if row is None or row["version"] != version:
+            held = "none" if row is None else f"version {row['version']}"
+            raise LookupError(
+                f"audit state of {aggregate_id} holds {held}, the event follows version {version}"
+            )
+        snapshot: Any = self._mapper.to_domain_event(
+            StoredEvent(
+                originator_id=aggregate_id,
+                originator_version=version,
+                topic=row["topic"],
+                state=bytes(row["state"]),
+            )
+        )
+        aggregate = snapshot.mutate(None)
+        return Folded(aggregate, msgspec.json.encode(aggregate.view()))
+
+    def truncate(self, cur: Cursor) -> None:
+        super().truncate(cur)
+        self._cache.clear()
+
+
+projection = AuditTrail()
+
+
+# ---------------------------------------------------------------- queries
+
+ITEM_COLUMNS = (
+    "position, client_id, aggregate_type, aggregate_id, version, type, occurred_at, actor,"
+    " rationale, changes, correlation_id"
+)
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    client_ids: frozenset[UUID] | None = None  # None: every client of the tenant
+    client_id: UUID | None = None
+    aggregate_id: UUID | None = None
+    aggregate_type: str | None = None
+    actor_id: str | None = None
+    type: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    q: str | None = None
+    after_position: int | None = None  # positions after this one only
+
+    def where(self) -> tuple[str, list[Any]]:
+        conditions: list[str] = ["TRUE"]
+        values: list[Any] = []
+        for column, value in (
+            ("client_id", self.client_id),
+            ("aggregate_id", self.aggregate_id),
+            ("aggregate_type", self.aggregate_type),
+            ("actor_id", self.actor_id),
+            ("type", self.type),
+        ):
+            if value is not None:
+                conditions.append(f"{column} = %s")
+                values.append(value)
+        if self.client_ids is not None:
+            conditions.append("client_id = ANY(%s::uuid[])")
+            values.append(list(self.client_ids))
+        if self.since is not None:
+            conditions.append("occurred_at >= %s")
+            values.append(self.since)
+        if self.until is not None:
+            conditions.append("occurred_at < %s")
+            values.append(self.until)
+        if self.after_position is not None:
+            conditions.append("position > %s")
+            values.append(self.after_position)
+        if self.q:
+            conditions.append("rationale_search @@ websearch_to_tsquery('english', %s)")
+            values.append(self.q)
+        return " AND ".join(conditions), values
+
+
+def audit_item(row: dict[str, Any]) -> dict[str, Any]:
+    """A history item, plus whose it is."""
+    return {
+        "position": row["position"],
+        "client_id": str(row["client_id"]),
+        "aggregate_type": row["aggregate_type"],
+        "aggregate_id": str(row["aggregate_id"]),
+        "version": row["version"],
+        "type": row["type"],
+        "occurred_at": row["occurred_at"],
+        "actor": row["actor"],
+        "rationale": row["rationale"],
+        "changes": row["changes"],
+        "correlation_id": row["correlation_id"],
+    }
+
+
+def search(
+    cur: Cursor, where: AuditFilter, *, before: int | None, limit: int
+) -> list[tuple[int, dict[str, Any]]]:
+    """Newest first; `before` is the position the previous page ended at."""
+    conditions, values = where.where()
+    if before is not None:
+        conditions += " AND position < %s"
+        values.append(before)
+    cur.execute(
+        f"SELECT {ITEM_COLUMNS} FROM audit_events WHERE {conditions}"
+        " ORDER BY position DESC LIMIT %s",
+        (*values, limit),
+    )
+    return [(r["position"], audit_item(r)) for r in cur.fetchall()]
+
+
+def decisions(cur: Cursor, where: AuditFilter) -> list[dict[str, Any]]:
+    """The items in the window, oldest first, reviews left out."""
+    conditions, values = where.where()
+    cur.execute(
+        f"SELECT {ITEM_COLUMNS} FROM audit_events WHERE {conditions}"
+        " AND aggregate_type <> 'review' ORDER BY position",
+        values,
+    )
+    return [audit_item(r) for r in cur.fetchall()]
+
+
+def net_changes(cur: Cursor, where: AuditFilter) -> list[dict[str, Any]]:
+    """Per aggregate changed in the window (reviews left out): its view before the window's
+    first event and after its last, in the order they first changed."""
+    conditions, values = where.where()
+    cur.execute(
+        f"""WITH touched AS (
+                SELECT aggregate_id, min(version) AS first, max(version) AS last,
+                       min(position) AS first_position
+                FROM audit_events WHERE {conditions} AND aggregate_type <> 'review'
+                GROUP BY aggregate_id)
+            SELECT a.aggregate_type, t.aggregate_id, b.view_after AS before,
+                   a.view_after AS after
+            FROM touched t
+            JOIN audit_events a ON a.aggregate_id = t.aggregate_id AND a.version = t.last
+            LEFT JOIN audit_events b ON b.aggregate_id = t.aggregate_id
+                AND b.version = t.first - 1
+            ORDER BY t.first_position""",
+        values,
+    )
+    return cur.fetchall()
