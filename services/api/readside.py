@@ -1,0 +1,267 @@
+"""Reads across many objects, answered from projections: audit, portfolio, roadmap, alignment,
+and "what changed since". Each honours `min_position` (read-your-writes, bounded wait).
+
+`services.app` finds this module and adds `routes()` to the application.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, QueryParameter
+
+from domain.calendar import FiscalQuarter
+from domain.client import Client
+from domain.review import Review
+from domain.shared import rfc3339
+from projections import alignment, audit, portfolio, roadmap
+from services.api.common import (
+    check_limit,
+    container,
+    decode_cursor,
+    page,
+    uuid_of,
+    wait_for,
+)
+from services.api.history import history_router
+from services.api.reviews import ClientReviewsController, ReviewController
+from services.auth import READ, Principal
+from services.bootstrap import Container
+from services.catalogue import event_classes
+from services.errors import Conflict, Invalid, NotFound
+from services.history import IGNORED, diff
+
+AGGREGATE_TYPES = ("client", "strategy", "plan", "budget", "review")
+MAX_QUARTERS = 40
+
+
+def routes() -> list[Any]:
+    return [
+        AuditController,
+        PortfolioController,
+        ClientReadsController,
+        ClientReviewsController,
+        ReviewController,
+        history_router("reviews", Review),
+    ]
+
+
+def _id(raw: str | None, field: str) -> UUID | None:
+    if raw is None:
+        return None
+    try:
+        return UUID(raw)
+    except ValueError:
+        raise Invalid("not a valid id", field=field) from None
+
+
+def _moment(value: datetime | None, field: str) -> datetime | None:
+    if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+        raise Invalid(f"{field} needs a time zone offset", field=field)
+    return value
+
+
+def _client(c: Container, principal: Principal, raw: str) -> Client:
+    """The path's client, or 404 exactly as for a random id."""
+    principal.require(*READ)
+    return c.store.load(Client, uuid_of(raw, "client"), principal)
+
+
+class AuditController(Controller):
+    path = "/v1/audit"
+    tags = ["audit"]
+
+    @get("/", sync_to_thread=True, summary="Every decision, newest first, filtered")
+    def search(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        client_id: FromQuery[str | None] = None,
+        aggregate_id: FromQuery[str | None] = None,
+        aggregate_type: FromQuery[str | None] = None,
+        actor_id: FromQuery[str | None] = None,
+        event_type: Annotated[str | None, QueryParameter(name="type")] = None,
+        since: FromQuery[datetime | None] = None,
+        until: FromQuery[datetime | None] = None,
+        q: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 50,
+        cursor: FromQuery[str | None] = None,
+        min_position: FromQuery[int | None] = None,
+    ) -> dict[str, Any]:
+        principal.require(*READ)
+        c = container(request.app.state)
+        check_limit(limit)
+        client = _id(client_id, "client_id")
+        if client is not None:
+            c.store.load(Client, client, principal)  # 404 unless the key may see it
+        if aggregate_type is not None and aggregate_type not in AGGREGATE_TYPES:
+            raise Invalid(
+                f"aggregate_type is one of {', '.join(AGGREGATE_TYPES)}", field="aggregate_type"
+            )
+        if event_type is not None and event_type not in event_classes():
+            raise Invalid("not an event type (see /v1/event-types)", field="type")
+        if q is not None and len(q) > 500:
+            raise Invalid("q is at most 500 characters", field="q")
+        where = audit.AuditFilter(
+            client_ids=principal.client_ids,
+            client_id=client,
+            aggregate_id=_id(aggregate_id, "aggregate_id"),
+            aggregate_type=aggregate_type,
+            actor_id=actor_id,
+            type=event_type,
+            since=_moment(since, "since"),
+            until=_moment(until, "until"),
+            q=q,
+        )
+        before = decode_cursor(cursor, int)
+        wait_for(c, min_position, [audit.projection.name])
+        with c.db.tenant_tx(principal.tenant_id) as cur:
+            rows = audit.search(cur, where, before=before, limit=limit + 1)
+        return page(rows, limit)
+
+
+class PortfolioController(Controller):
+    path = "/v1/portfolio"
+    tags = ["portfolio"]
+
+    @get("/", sync_to_thread=True, summary="One row per client: the multi-client view")
+    def list_portfolio(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        limit: FromQuery[int] = 50,
+        cursor: FromQuery[str | None] = None,
+        min_position: FromQuery[int | None] = None,
+    ) -> dict[str, Any]:
+        principal.require(*READ)
+        c = container(request.app.state)
+        check_limit(limit)
+        after = decode_cursor(cursor, int) or 0
+        wait_for(c, min_position, [portfolio.projection.name])
+        with c.db.tenant_tx(principal.tenant_id) as cur:
+            rows = portfolio.list_portfolio(
+                cur,
+                client_ids=principal.client_ids,
+                after=after,
+                limit=limit + 1,
+                today=datetime.now(UTC).date(),
+            )
+        return page(rows, limit)
+
+
+class ClientReadsController(Controller):
+    path = "/v1/clients/{client_id:str}"
+    tags = ["portfolio"]
+
+    @get("/roadmap", sync_to_thread=True, summary="Initiatives by fiscal quarter, with costs")
+    def roadmap(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        client_id: FromPath[str],
+        from_: Annotated[str | None, QueryParameter(name="from")] = None,
+        to: FromQuery[str | None] = None,
+        min_position: FromQuery[int | None] = None,
+    ) -> dict[str, Any]:
+        c = container(request.app.state)
+        client = _client(c, principal, client_id)
+        first = FiscalQuarter.parse(from_, field="from") if from_ is not None else None
+        last = FiscalQuarter.parse(to, field="to") if to is not None else None
+        wait_for(c, min_position, [roadmap.projection.name])
+        with c.db.tenant_tx(principal.tenant_id) as cur:
+            calendar = roadmap.client_calendar(cur, client.id) or {
+                "id": client.id,
+                "fiscal_year_start_month": client.fiscal_year_start_month,
+                "currency": client.currency,
+            }
+            if first is None:
+                today = datetime.now(UTC).date()
+                first = FiscalQuarter.containing(today, calendar["fiscal_year_start_month"])
+            if last is None:
+                last = first
+                for _ in range(7):
+                    last = last.next()
+            if last < first:
+                raise Invalid("to is a quarter at or after from", field="to")
+            if len(list(FiscalQuarter.range(first, last))) > MAX_QUARTERS:
+                raise Invalid(f"a roadmap spans at most {MAX_QUARTERS} quarters", field="to")
+            return roadmap.roadmap(cur, calendar, first, last)
+
+    @get("/alignment", sync_to_thread=True, summary="Goals, the initiatives serving them, gaps")
+    def alignment(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        client_id: FromPath[str],
+        min_position: FromQuery[int | None] = None,
+    ) -> dict[str, Any]:
+        c = container(request.app.state)
+        client = _client(c, principal, client_id)
+        wait_for(c, min_position, [alignment.projection.name])
+        with c.db.tenant_tx(principal.tenant_id) as cur:
+            return alignment.alignment(cur, client.id)
+
+    @get("/changes", sync_to_thread=True, summary="Decisions and net changes since a time")
+    def changes(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        client_id: FromPath[str],
+        since: FromQuery[datetime | None] = None,
+        since_review: FromQuery[str | None] = None,
+        until: FromQuery[datetime | None] = None,
+        min_position: FromQuery[int | None] = None,
+    ) -> dict[str, Any]:
+        c = container(request.app.state)
+        client = _client(c, principal, client_id)
+        if (since is None) == (since_review is None):
+            raise Invalid("give either since or since_review", field="since")
+        _moment(since, "since")
+        _moment(until, "until")
+        after_position = None
+        start = None if since is None else rfc3339(since)
+        if since_review is not None:
+            # The review is one resource: read it from the event store, always current.
+            review = c.store.load(Review, uuid_of(since_review, "review"), principal)
+            if review.client_id != client.id:
+                raise NotFound("review not found")
+            if review.completed_position is None:
+                raise Conflict("the review is not completed yet")
+            after_position, start = review.completed_position, review.completed_at
+        wait_for(c, min_position, [audit.projection.name])
+        with c.db.tenant_tx(principal.tenant_id) as cur:
+            where = audit.AuditFilter(
+                client_id=client.id, since=since, until=until, after_position=after_position
+            )
+            decisions = audit.decisions(cur, where)
+            touched = audit.net_changes(cur, where)
+        return {
+            "since": start,
+            "since_review": since_review,
+            "since_position": after_position,
+            "until": None if until is None else rfc3339(until),
+            "decisions": decisions,
+            "aggregates": [a for a in (_net(row) for row in touched) if a["changes"]],
+        }
+
+
+def _net(row: dict[str, Any]) -> dict[str, Any]:
+    before, after = row["before"], row["after"]
+    if before is None:  # created in the window: every field is new
+        changes = [
+            {"path": f"/{key}", "before": None, "after": value}
+            for key, value in after.items()
+            if key not in IGNORED and key != "id"
+        ]
+    else:
+        changes = diff(before, after)
+    return {
+        "aggregate_type": row["aggregate_type"],
+        "aggregate_id": str(row["aggregate_id"]),
+        "title": after.get("title") or after.get("name"),
+        "changes": changes,
+    }
