@@ -3,10 +3,19 @@ history and time travel, tenancy."""
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
+from domain.strategy import Strategy
+from services.api.common import Ctx
+from services.api.tactical_schemas import InitiativeActionIn
+from services.auth import authenticate
+from services.commands import plans
 from tests.api.conftest import Api
 from tests.api.tactical import act, eur, initiative, setup
 
@@ -372,3 +381,43 @@ def test_another_tenants_plans_answer_like_missing_ones(api: Api, other: Api) ->
     r = other.post(f"/v1/clients/{theirs['id']}/plans", {"title": "x", "strategy_id": s.strategy})
     assert r.status_code == 422
     assert api.get(f"/v1/plans/{p}").json()["version"] == 2
+
+
+def test_a_goal_retired_while_an_approval_decides_is_tolerated_and_logged(
+    api: Api, container: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The accepted race of services/commands/plans.py, made deterministic: the goal is
+    retired (committed) right after the approval has read the strategy."""
+    s = setup(api)
+    iid = initiative(api, s.plan, [s.goal])
+    real = container.store
+
+    class RetiringMidway:
+        raced = False
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        def load(self, cls: Any, aggregate_id: Any, principal: Any, **kw: Any) -> Any:
+            loaded = real.load(cls, aggregate_id, principal, **kw)
+            if cls is Strategy and not self.raced:
+                self.raced = True
+                retire = f"/v1/strategies/{s.strategy}/goals/{s.goal}/retire"
+                assert api.post(retire, {"rationale": "met"}).status_code == 200
+            return loaded
+
+    ctx = Ctx(
+        c=dataclasses.replace(container, store=RetiringMidway()),
+        principal=authenticate(container.db, f"Bearer {api.key}"),
+        correlation_id="race",
+        if_match=None,
+    )
+    with caplog.at_level(logging.WARNING, logger="techplan.plans"):
+        plan, _ = plans.approve_initiative(
+            ctx, uuid.UUID(s.plan), uuid.UUID(iid), InitiativeActionIn(rationale="go")
+        )
+    assert plan.initiative(iid)["status"] == "approved"  # as if approved just before
+    assert "retired concurrently" in caplog.text
+    # from now on the retired goal no longer carries an approval
+    later = initiative(api, s.plan, [s.goal])
+    assert act(api, s.plan, later, "approve").status_code == 422
