@@ -45,6 +45,7 @@ def all_projections() -> list[Projection]:
         reviews,
         roadmap,
         strategies,
+        webhooks,
     )
 
     return [
@@ -57,6 +58,7 @@ def all_projections() -> list[Projection]:
         alignment.projection,
         portfolio.projection,
         reviews.projection,
+        webhooks.projection,
     ]
 
 

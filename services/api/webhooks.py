@@ -1,0 +1,210 @@
+"""/v1/webhooks (role admin): subscriptions, their deliveries, retry and replay."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+from msgspec import Meta
+
+from services.api.common import (
+    check_limit,
+    container,
+    decode_cursor,
+    if_match,
+    page,
+    uuid_of,
+    wait_for,
+)
+from services.api.schemas import Body, Text
+from services.auth import ADMIN, Principal
+from services.webhooks import subscriptions as webhooks
+
+Url = Annotated[str, Meta(min_length=1, max_length=2000, description="an http(s) URL")]
+EventTypes = Annotated[
+    list[Annotated[str, Meta(min_length=1, max_length=200)]],
+    Meta(min_length=1, max_length=200, description="event type names, `prefix.*`, or `*`"),
+]
+
+
+class WebhookIn(Body, kw_only=True):
+    url: Url
+    event_types: EventTypes
+    description: Text | None = None
+
+
+class WebhookPatch(Body, kw_only=True):
+    url: Url | None = None
+    event_types: EventTypes | None = None
+    description: Text | None = None
+    status: Literal["enabled", "disabled"] | None = None
+
+
+class ReplayIn(Body, kw_only=True):
+    since_position: Annotated[int, Meta(ge=0)]
+
+
+def _tagged(view: dict[str, Any], status: int = 200) -> Response[dict[str, Any]]:
+    return Response(view, status_code=status, headers={"ETag": f'"{view["version"]}"'})
+
+
+class WebhookController(Controller):
+    path = "/v1/webhooks"
+    tags = ["webhooks"]
+
+    @post("/", sync_to_thread=True, status_code=201)
+    def create(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        data: JSONBody[WebhookIn],
+    ) -> Response[dict[str, Any]]:
+        principal.require(*ADMIN)
+        c = container(request.app.state)
+        with c.db.tenant_tx(principal.tenant_id) as cur:
+            view = webhooks.create(
+                c,
+                cur,
+                principal.tenant_id,
+                url=data.url,
+                event_types=data.event_types,
+                description=data.description,
+            )
+        return _tagged(view, 201)
+
+    @get("/", sync_to_thread=True)
+    def list_webhooks(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        limit: FromQuery[int] = 50,
+        cursor: FromQuery[str | None] = None,
+    ) -> dict[str, Any]:
+        principal.require(*ADMIN)
+        c = container(request.app.state)
+        check_limit(limit)
+        with c.db.tenant_tx(principal.tenant_id) as cur:
+            rows = webhooks.list_subscriptions(
+                cur, after=decode_cursor(cursor, int) or 0, limit=limit + 1
+            )
+        return page(rows, limit)
+
+    @get("/{webhook_id:str}", sync_to_thread=True)
+    def get_webhook(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        webhook_id: FromPath[str],
+    ) -> Response[dict[str, Any]]:
+        principal.require(*ADMIN)
+        c = container(request.app.state)
+        with c.db.tenant_tx(principal.tenant_id) as cur:
+            row = webhooks.get(cur, uuid_of(webhook_id, "webhook"))
+        return _tagged(webhooks.view(row))
+
+    @patch("/{webhook_id:str}", sync_to_thread=True)
+    def update(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        webhook_id: FromPath[str],
+        data: JSONBody[WebhookPatch],
+    ) -> Response[dict[str, Any]]:
+        principal.require(*ADMIN)
+        c = container(request.app.state)
+        changes = webhooks.Changes(
+            url=data.url,
+            event_types=data.event_types,
+            description=data.description,
+            status=data.status,
+        )
+        with c.db.tenant_tx(principal.tenant_id) as cur:
+            view = webhooks.update(
+                c, cur, uuid_of(webhook_id, "webhook"), changes, if_match(request)
+            )
+        return _tagged(view)
+
+    @delete("/{webhook_id:str}", sync_to_thread=True, status_code=204)
+    def remove(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        webhook_id: FromPath[str],
+    ) -> None:
+        principal.require(*ADMIN)
+        c = container(request.app.state)
+        with c.db.tenant_tx(principal.tenant_id) as cur:
+            webhooks.delete(cur, uuid_of(webhook_id, "webhook"), if_match(request))
+
+    @post("/{webhook_id:str}/rotate-secret", sync_to_thread=True, status_code=200)
+    def rotate_secret(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        webhook_id: FromPath[str],
+    ) -> dict[str, Any]:
+        principal.require(*ADMIN)
+        c = container(request.app.state)
+        with c.db.tenant_tx(principal.tenant_id) as cur:
+            return webhooks.rotate_secret(c, cur, uuid_of(webhook_id, "webhook"), if_match(request))
+
+    @get("/{webhook_id:str}/deliveries", sync_to_thread=True)
+    def list_deliveries(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        webhook_id: FromPath[str],
+        status: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 50,
+        cursor: FromQuery[str | None] = None,
+        min_position: FromQuery[int | None] = None,
+    ) -> dict[str, Any]:
+        principal.require(*ADMIN)
+        c = container(request.app.state)
+        check_limit(limit)
+        subscription_id = uuid_of(webhook_id, "webhook")
+        before = decode_cursor(cursor, int)
+        wait_for(c, min_position, ["webhooks"])
+        with c.db.tenant_tx(principal.tenant_id) as cur:
+            rows = webhooks.list_deliveries(
+                cur, subscription_id, status=status, before=before, limit=limit + 1
+            )
+        return page(rows, limit)
+
+    @post(
+        "/{webhook_id:str}/deliveries/{delivery_id:str}/retry", sync_to_thread=True, status_code=202
+    )
+    def retry(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        webhook_id: FromPath[str],
+        delivery_id: FromPath[str],
+    ) -> dict[str, Any]:
+        principal.require(*ADMIN)
+        c = container(request.app.state)
+        with c.db.tenant_tx(principal.tenant_id) as cur:
+            return webhooks.retry(
+                cur, uuid_of(webhook_id, "webhook"), uuid_of(delivery_id, "delivery")
+            )
+
+    @post("/{webhook_id:str}/replay", sync_to_thread=True, status_code=202)
+    def replay(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        webhook_id: FromPath[str],
+        data: JSONBody[ReplayIn],
+    ) -> dict[str, Any]:
+        principal.require(*ADMIN)
+        c = container(request.app.state)
+        with c.db.tenant_tx(principal.tenant_id) as cur:
+            return webhooks.request_replay(
+                c, cur, uuid_of(webhook_id, "webhook"), data.since_position
+            )
+
+
+def routes() -> list[Any]:
+    return [WebhookController]
