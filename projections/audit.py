@@ -16,7 +16,7 @@ aggregate's state at the start of a window with its state at the end, exactly.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -159,7 +159,12 @@ class AuditTrail(Projection):
         cur.executemany(INSERT_AUDIT, batch.rows)
         states = []
         for aggregate_id, folded in batch.states.items():
-            stored = self._mapper.to_stored_event(Snapshot.take(folded.aggregate))
+            # Stamped with the aggregate's own time, not the clock, so a rebuild writes the
+            # very same state.
+            snapshot = replace(
+                Snapshot.take(folded.aggregate), timestamp=folded.aggregate.modified_on
+            )
+            stored = self._mapper.to_stored_event(snapshot)
             states.append(
                 (
                     folded.aggregate.tenant_id,
