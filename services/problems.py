@@ -53,15 +53,16 @@ def problem(
 
 
 def _field(item: dict[str, Any]) -> str:
+    """A dotted path into the body (`one_time_cost.amount_minor`, `goal_ids.0`)."""
     key = str(item.get("key") or "")
     message = str(item.get("message") or "")
     at = re.search(r"at `\$\.?([^`]*)`", message)
+    named = re.search(r"field `([^`]+)`", message)
     if at and at.group(1):
-        return re.sub(r"\[(\d+)\]", r".\1", at.group(1))
-    if key in ("", "data"):
-        named = re.search(r"field `([^`]+)`", message)
-        return named.group(1) if named else ""
-    return key
+        key = at.group(1) + (f".{named.group(1)}" if named else "")
+    elif key in ("", "data"):
+        key = named.group(1) if named else ""
+    return re.sub(r"\[(\d+)\]", r".\1", key).lstrip(".")
 
 
 def _message(raw: str) -> str:

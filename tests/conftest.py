@@ -58,6 +58,8 @@ def settings(database_url: str, run_id: str) -> Any:
         redis_prefix=f"techplan-test:{run_id}",
         webhook_allow_private=True,
         snapshot_interval=100,
+        db_pool_size=4,
+        db_pool_max_overflow=4,
     )
 
 
