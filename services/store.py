@@ -6,6 +6,8 @@ tenant answers exactly like an id that does not exist.
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -165,11 +167,18 @@ class Store:
         return self.app.mapper.to_domain_event(stored)  # type: ignore[return-value]
 
 
-def retrying(attempt: Callable[[], T], *, if_match: int | None, tries: int = 8) -> T:
+def retrying(attempt: Callable[[], T], *, if_match: int | None, tries: int = 30) -> T:
     """Run a load-decide-save attempt; a concurrent write to the same aggregate is retried
-    on fresh state (nothing is lost), unless the caller pinned the version with If-Match."""
+    on fresh state (nothing is lost), unless the caller pinned the version with If-Match.
+
+    Between attempts a jittered pause that doubles (2 ms up to 100 ms) spreads out writers
+    who keep colliding on one aggregate (a budget filled in by a team), so they all get
+    through within a few rounds instead of running out of attempts (409).
+    """
     last: Exception | None = None
-    for _ in range(tries):
+    for n in range(tries):
+        if n:
+            time.sleep(random.uniform(0, min(0.002 * 2 ** (n - 1), 0.1)))
         try:
             return attempt()
         except IntegrityError as exc:

@@ -21,8 +21,8 @@ from services.api.schemas import DecisionIn
 from services.api.tactical_schemas import ActualIn, BudgetIn, LineIn, LinePatch
 from services.auth import DECIDE_BUDGET, EDIT, Role
 from services.commands.patching import given, nullable
-from services.commands.patience import patiently
 from services.errors import Invalid, NotFound
+from services.store import retrying
 
 Result = tuple[Budget, int]
 
@@ -50,7 +50,7 @@ def create_budget(ctx: Ctx, client_id: UUID, data: BudgetIn) -> Result:
         client.open_budget(budget.id, year.year, by)
         return budget, store.save(budget, client)
 
-    return patiently(attempt, if_match=None)
+    return retrying(attempt, if_match=None)
 
 
 # ---------------------------------------------------------------- lines and actuals
@@ -151,7 +151,7 @@ def close(ctx: Ctx, budget_id: UUID, data: DecisionIn) -> Result:
 
     # Each attempt checks If-Match on the budget as it loads it, so a conflict on the client
     # (renamed meanwhile) is retried rather than reported as a stale If-Match.
-    return patiently(attempt, if_match=None)
+    return retrying(attempt, if_match=None)
 
 
 BudgetAction = Callable[[Ctx, UUID, DecisionIn], Result]
@@ -181,7 +181,7 @@ def _change(
         decide(budget)
         return budget, ctx.c.store.save(budget)
 
-    return patiently(attempt, if_match=ctx.if_match)
+    return retrying(attempt, if_match=ctx.if_match)
 
 
 def _fiscal_year(value: int | str) -> FiscalYear:

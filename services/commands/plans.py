@@ -41,8 +41,8 @@ from services.api.tactical_schemas import (
 )
 from services.auth import DECIDE_INITIATIVE, EDIT, Role
 from services.commands.patching import converted, given
-from services.commands.patience import patiently
 from services.errors import Invalid, NotFound
+from services.store import retrying
 
 log = logging.getLogger("techplan.plans")
 
@@ -207,7 +207,7 @@ def _change(
         decide(plan)
         return plan, ctx.c.store.save(plan)
 
-    return patiently(attempt, if_match=ctx.if_match)
+    return retrying(attempt, if_match=ctx.if_match)
 
 
 def _strategy_of(ctx: Ctx, client_id: UUID, strategy_id: UUID) -> Strategy:
