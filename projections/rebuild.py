@@ -5,6 +5,10 @@ names, so `SET LOCAL search_path` points them at the fresh tables while the old 
 serving. The swap happens in one transaction holding the projection's advisory lock and its
 tracking row: fold the last events, drop the old tables, move the new ones into `public`, and
 set the tracking position, so readers see either the old tables or the new, never a mix.
+
+Folds run in psycopg's pipeline mode here: their statements go out without waiting for each
+answer, which is most of a rebuild's time. (A rebuild that fails just fails; the live runner
+keeps one answer per statement, so a failing fold names its own event.)
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from __future__ import annotations
 import sys
 import time
 from typing import Any
+
+import psycopg
 
 from projections.runner import fold_rows, select_after
 from services.bootstrap import Container
@@ -27,7 +33,23 @@ def _bar(done: int, total: int, started: float) -> None:
     sys.stderr.flush()
 
 
+class RebuildRunning(Exception):
+    """Another process is rebuilding this projection."""
+
+
 def rebuild(c: Container, name: str, *, progress: bool = False, batch: int = 2000) -> int:
+    # One rebuild per projection at a time, whichever process runs it: a session lock on a
+    # connection of its own, released when the rebuild ends or its process dies.
+    with psycopg.connect(c.db.url, autocommit=True) as guard:
+        got = guard.execute(
+            "SELECT pg_try_advisory_lock(hashtext('techplan.rebuild'), hashtext(%s))", (name,)
+        ).fetchone()
+        if not got or not got[0]:
+            raise RebuildRunning(f"a rebuild of {name} is already running")
+        return _rebuild(c, name, progress=progress, batch=batch)
+
+
+def _rebuild(c: Container, name: str, *, progress: bool, batch: int) -> int:
     projection = c.runner.by_name[name]
     schema = f"rebuild_{name}"
     events_table = c.runner.events_table()
@@ -46,7 +68,8 @@ def rebuild(c: Container, name: str, *, progress: bool = False, batch: int = 200
         with c.db.projector_tx() as cur:
             cur.execute("SELECT set_config('search_path', %s, true)", (f"{schema}, public",))
             rows = select_after(cur, events_table, position, batch)
-            position = fold_rows(c.runner, cur, projection, rows, position)
+            with cur.connection.pipeline():
+                position = fold_rows(c.runner, cur, projection, rows, position)
         folded += len(rows)
         if progress:
             _bar(min(position, head), max(head, position), started)
@@ -61,7 +84,8 @@ def rebuild(c: Container, name: str, *, progress: bool = False, batch: int = 200
         cur.execute("SELECT set_config('search_path', %s, true)", (f"{schema}, public",))
         while True:
             rows = select_after(cur, events_table, position, batch)
-            position = fold_rows(c.runner, cur, projection, rows, position)
+            with cur.connection.pipeline():
+                position = fold_rows(c.runner, cur, projection, rows, position)
             folded += len(rows)
             if len(rows) < batch:
                 break

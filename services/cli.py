@@ -92,11 +92,14 @@ def cmd_projections(settings: Settings, args: argparse.Namespace) -> int:
                 state = f"STOPPED at {s['error_position']}: {s['error']}" if s["error"] else "ok"
                 print(f"{s['name']:<14} position {s['position']:>10}  lag {s['lag']:>8}  {state}")
             return 0
-        from projections.rebuild import rebuild
+        from projections.rebuild import RebuildRunning, rebuild
 
         if args.name not in c.runner.by_name:
             return _fail(f"no projection {args.name!r}; known: {', '.join(c.runner.by_name)}")
-        rebuild(c, args.name, progress=True)
+        try:
+            rebuild(c, args.name, progress=True)
+        except RebuildRunning as exc:
+            return _fail(str(exc))
         return 0
     finally:
         c.close()

@@ -249,3 +249,16 @@ def techplan(c: Any, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=120,
     )
+
+
+def test_one_rebuild_of_a_projection_at_a_time(c: Any) -> None:
+    import psycopg
+
+    from projections.rebuild import RebuildRunning, rebuild
+
+    with psycopg.connect(c.settings.database_url, autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(hashtext('techplan.rebuild'), hashtext('audit'))")
+        with pytest.raises(RebuildRunning):
+            rebuild(c, "audit")
+        assert rebuild(c, "reviews") == 0  # another projection is free to rebuild
+    assert rebuild(c, "audit") == 0  # the lock went with the other session

@@ -1,0 +1,298 @@
+"""Read-side benchmark: rebuild throughput and command-to-visible lag.
+
+    uv run python -m bench.readside [--events 200000] [--commands 600] [--rate 20]
+
+It creates its own database owned by an ordinary role (like the tests), fills it with
+`--events` events told as clients' stories, and measures, in this one run:
+
+- a baseline: raw batched INSERTs of audit-sized rows into a plain table (rows/s);
+- rebuild throughput (events/s) of the audit trail alone and of all projections together
+  (every projection rebuilt from position 0 into fresh tables and swapped in);
+- command-to-visible lag under a steady stream of commands: a `techplan worker` process
+  follows the log, and each command's lag is the time from its commit until every
+  projection reached its position (p50, p99, max).
+
+The admin connection comes from TECHPLAN_BENCH_ADMIN_URL (default
+postgresql://postgres@127.0.0.1:5432/postgres); Redis from REDIS_URL (default local); the
+worker's log goes to TECHPLAN_BENCH_WORKER_LOG if set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+import psycopg
+
+from bench.workload import Workload
+from domain.shared import Actor, Decision, Money
+from projections.rebuild import rebuild
+from services.bootstrap import Container, bootstrap
+from services.schema import migrate
+from services.settings import Settings
+
+ADMIN_URL = os.environ.get(
+    "TECHPLAN_BENCH_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+@contextmanager
+def own_database() -> Iterator[str]:
+    name = f"techplan_bench_{secrets.token_hex(4)}"
+    info = psycopg.conninfo.conninfo_to_dict(ADMIN_URL)
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {name} LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS")
+        admin.execute(f"CREATE DATABASE {name} OWNER {name}")
+    try:
+        host, port = info.get("host", "127.0.0.1"), info.get("port", "5432")
+        yield f"postgresql://{name}@{host}:{port}/{name}"
+    finally:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            admin.execute(f"DROP ROLE IF EXISTS {name}")
+
+
+# ---------------------------------------------------------------- baseline
+
+
+def baseline_inserts(c: Container, rows: int, batch: int = 2000) -> float:
+    """Rows/s of plain INSERTs (no RLS, no index but the key) of rows shaped like audit rows,
+    `batch` rows per transaction: what the hardware gives before any folding."""
+    payload = '{"path": "/initiatives/x/status", "before": "proposed", "after": "approved"}'
+    view = "{" + ", ".join(f'"k{i}": "{"v" * 40}"' for i in range(40)) + "}"
+    with c.db.tx() as cur:
+        cur.execute(
+            "CREATE TABLE bench_baseline (position bigint PRIMARY KEY, tenant_id uuid,"
+            " aggregate_id uuid, type text, occurred_at timestamptz, rationale text,"
+            " changes jsonb, view_after jsonb)"
+        )
+    started = time.perf_counter()
+    for first in range(0, rows, batch):
+        with c.db.tx() as cur:
+            cur.executemany(
+                "INSERT INTO bench_baseline VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb)",
+                [
+                    (
+                        n,
+                        uuid4(),
+                        uuid4(),
+                        "plan.initiative_approved",
+                        datetime.now(UTC),
+                        "board approved the roadmap",
+                        f"[{payload}]",
+                        view,
+                    )
+                    for n in range(first, min(first + batch, rows))
+                ],
+            )
+    elapsed = time.perf_counter() - started
+    with c.db.tx() as cur:
+        cur.execute("DROP TABLE bench_baseline")
+    return rows / elapsed
+
+
+# ---------------------------------------------------------------- rebuilds
+
+
+def rebuild_rate(c: Container, names: list[str], events: int) -> tuple[float, dict[str, float]]:
+    seconds: dict[str, float] = {}
+    for name in names:
+        started = time.perf_counter()
+        rebuild(c, name)
+        seconds[name] = time.perf_counter() - started
+        say(f"  rebuilt {name:<11} {seconds[name]:7.1f} s  {events / seconds[name]:9,.0f} events/s")
+    return events / sum(seconds.values()), seconds
+
+
+# ---------------------------------------------------------------- lag
+
+
+class Watcher(threading.Thread):
+    """Records when the slowest projection first reached each position."""
+
+    def __init__(self, url: str, names: list[str]) -> None:
+        super().__init__(daemon=True)
+        self.url, self.names = url, names
+        self.reached: list[tuple[float, int]] = []
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            last = -1
+            while not self.stop.is_set():
+                row = conn.execute(
+                    "SELECT min(position) FROM projection_tracking WHERE name = ANY(%s)",
+                    (self.names,),
+                ).fetchone()
+                now = time.perf_counter()
+                if row and row[0] is not None and row[0] > last:
+                    last = row[0]
+                    self.reached.append((now, last))
+                time.sleep(0.001)
+
+    def visible_at(self, position: int) -> float | None:
+        for moment, reached in self.reached:
+            if reached >= position:
+                return moment
+        return None
+
+
+def command_stream(
+    c: Container, plans: list[UUID], count: int, rate: float
+) -> list[tuple[float, int]]:
+    """Re-estimate an initiative of a random plan, `rate` commands per second: load, decide,
+    save, as the service layer does. Returns (commit time, position) per command."""
+    actor = Actor("k-bench", "Bench", "editor")
+    done: list[tuple[float, int]] = []
+    interval = 1.0 / rate
+    next_at = time.perf_counter()
+    for n in range(count):
+        pause = next_at - time.perf_counter()
+        if pause > 0:
+            time.sleep(pause)  # the steady arrival rate, not a wait on a condition
+        next_at += interval
+        plan: Any = c.store.app.repository.get(plans[n % len(plans)])
+        open_ones = [i for i in plan.initiatives if i["status"] not in ("done", "cancelled")]
+        if not open_ones:
+            continue
+        initiative = open_ones[n % len(open_ones)]
+        by = Decision(actor, datetime.now(UTC), f"bench-{n}", "vendor quote changed")
+        plan.update_initiative(
+            UUID(initiative["id"]), one_time_cost=Money(1000 + n, "EUR"), currency="EUR", by=by
+        )
+        position = c.store.save(plan)
+        done.append((time.perf_counter(), position))
+    return done
+
+
+def start_worker(url: str, prefix: str) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TECHPLAN_")}
+    env.update(DATABASE_URL=url, REDIS_URL=REDIS_URL, TECHPLAN_REDIS_PREFIX=prefix)
+    with open(os.environ.get("TECHPLAN_BENCH_WORKER_LOG", os.devnull), "wb") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "services.cli", "worker"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def wait_caught_up(c: Container, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        head = c.store.max_position()
+        if all(s["position"] >= head for s in c.runner.status()):
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError("the worker did not catch up")
+        time.sleep(0.05)
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+# ---------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench.readside", description=__doc__.split("\n")[0])
+    parser.add_argument("--events", type=int, default=200_000)
+    parser.add_argument("--commands", type=int, default=600)
+    parser.add_argument("--rate", type=float, default=20.0, help="commands per second")
+    args = parser.parse_args(argv)
+
+    with own_database() as url:
+        settings = Settings(database_url=url, redis_url=REDIS_URL)
+        c = bootstrap(settings)
+        try:
+            migrate(c.db, c.store, c.runner)
+            return run(c, url, args)
+        finally:
+            c.close()
+
+
+def run(c: Container, url: str, args: argparse.Namespace) -> int:
+    say(f"techplan read-side bench: {args.events:,} events, {os.cpu_count()} CPUs")
+    baseline = baseline_inserts(c, min(args.events, 200_000))
+    say(f"baseline: raw batched INSERT of audit-sized rows  {baseline:9,.0f} rows/s")
+
+    workload = Workload(c.store, seed=1, tenants=20)
+    started = time.perf_counter()
+    workload.write(args.events, rounds=12)
+    events = c.store.max_position()
+    wrote = events / (time.perf_counter() - started)
+    say(f"wrote {events:,} events ({wrote:,.0f} events/s through the event store)")
+
+    audit_rate, _ = rebuild_rate(c, ["audit"], events)
+    names = list(c.runner.by_name)
+    all_rate, seconds = rebuild_rate(c, names, events)
+    say(
+        f"rebuild, audit trail alone:     {audit_rate:9,.0f} events/s"
+        f"  ({audit_rate / baseline:.2f} x baseline)"
+    )
+    say(
+        f"rebuild, all {len(names)} projections:   {all_rate:9,.0f} events/s"
+        f"  ({all_rate / baseline:.2f} x baseline; {sum(seconds.values()):.0f} s in all)"
+    )
+
+    with c.db.tx() as cur:
+        cur.execute(
+            f"SELECT DISTINCT originator_id FROM {c.runner.events_table()}"
+            " WHERE topic LIKE %s LIMIT 200",
+            ("%TechnologyPlan.Created",),
+        )
+        plans = [r["originator_id"] for r in cur.fetchall()]
+    worker = start_worker(url, f"techplan-bench:{secrets.token_hex(4)}")
+    try:
+        wait_caught_up(c, timeout=600)
+        # The worker is up once it folds a first command: only then does the clock start.
+        warm_up = command_stream(c, plans, 1, args.rate)
+        deadline = time.monotonic() + 120
+        while min(c.runner.positions().values()) < warm_up[-1][1]:
+            if time.monotonic() > deadline:
+                raise TimeoutError("the worker did not start")
+            time.sleep(0.01)
+        watcher = Watcher(url, names)
+        watcher.start()
+        commits = command_stream(c, plans, args.commands, args.rate)
+        wait_caught_up(c, timeout=60)
+        time.sleep(0.05)  # let the watcher take its last reading
+        watcher.stop.set()
+        watcher.join()
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+    lags = []
+    for committed, position in commits:
+        visible = watcher.visible_at(position)
+        if visible is not None:
+            lags.append(max(visible - committed, 0.0) * 1000)
+    say(
+        f"command-to-visible lag, {len(lags)} commands at {args.rate:g}/s, all projections:"
+        f" p50 {percentile(lags, 50):.1f} ms, p99 {percentile(lags, 99):.1f} ms,"
+        f" max {max(lags):.1f} ms, mean {statistics.fmean(lags):.1f} ms"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
