@@ -339,8 +339,9 @@ async def failed(
 ) -> None:
     schedule = settings.webhook_retry_schedule
     rounds = delivery["round_attempts"] + 1
-    wait = sender.next_wait(schedule, rounds, outcome)
-    pause = sender.endpoint_pause(schedule, wait, outcome)
+    spread = sender.jitter()
+    wait = sender.next_wait(schedule, rounds, outcome, spread)
+    pause = sender.endpoint_pause(schedule, wait, outcome, spread)
     async with conn.transaction():
         cur = await conn.execute(
             "SELECT status, failing_since, now() AS now FROM webhook_subscriptions"

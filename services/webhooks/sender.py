@@ -106,25 +106,32 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
-def jitter(seconds: float) -> float:
-    return seconds * random.uniform(1.0, 1.2)
+def jitter() -> float:
+    """A factor that stretches a wait by up to 20%."""
+    return random.uniform(1.0, 1.2)
 
 
-def next_wait(schedule: Sequence[int], round_attempts: int, outcome: Outcome) -> float | None:
+def next_wait(
+    schedule: Sequence[int], round_attempts: int, outcome: Outcome, spread: float = 1.0
+) -> float | None:
     """Seconds until this delivery's next attempt, or None when its schedule is used up.
     `round_attempts` counts the attempts made so far, this one included."""
     if round_attempts > len(schedule):
         return None
     if outcome.retry_after is not None:
         return outcome.retry_after
-    return jitter(schedule[round_attempts - 1])
+    return schedule[round_attempts - 1] * spread
 
 
-def endpoint_pause(schedule: Sequence[int], wait: float | None, outcome: Outcome) -> float:
+def endpoint_pause(
+    schedule: Sequence[int], wait: float | None, outcome: Outcome, spread: float = 1.0
+) -> float:
     """How long the whole endpoint rests after a failure: the receiver's Retry-After, else
     no longer than the schedule's first interval, so a down endpoint is probed gently and a
-    single poisonous delivery cannot hold the others back for long."""
+    single poisonous delivery cannot hold the others back for long. With the same `spread`
+    as the delivery's wait, a delivery on its first retry is due exactly when the endpoint
+    is again, so it is the one that probes it (and order holds)."""
     if outcome.retry_after is not None:
         return outcome.retry_after
-    first = jitter(schedule[0]) if schedule else 0.0
+    first = schedule[0] * spread if schedule else 0.0
     return min(wait, first) if wait is not None else first
