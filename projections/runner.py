@@ -89,6 +89,10 @@ class Runner:
     def run_batch(self, projection: Projection, limit: int = 500) -> BatchResult:
         try:
             with self.db.projector_tx() as cur:
+                # A worker that dies lets go of its lock with its connection; one that hangs
+                # (stopped, partitioned) is cut off by the server, so no other worker waits
+                # on it for ever.
+                cur.execute("SET LOCAL idle_in_transaction_session_timeout = '60s'")
                 cur.execute(
                     "SELECT pg_try_advisory_xact_lock(hashtext('techplan.projection'),"
                     " hashtext(%s)) AS got",

@@ -56,10 +56,20 @@ class Projector:
                     conn.execute(f'LISTEN "{channel}"')
                     while not self._stop.is_set():
                         c.runner.catch_up()
+                        if self._behind():
+                            # Another worker holds a projection we skipped: look again soon
+                            # rather than at the next notification.
+                            self._stop.wait(0.05)
+                            continue
                         self._wait(conn)
             except Exception:
                 log.exception("projector loop failed; reconnecting")
                 self._stop.wait(self.poll)
+
+    def _behind(self) -> bool:
+        """Some projection that is not stopped at a failing event lags behind the head."""
+        assert self.container is not None
+        return any(s["lag"] > 0 and not s["error"] for s in self.container.runner.status())
 
     def _wait(self, conn: psycopg.Connection[Any]) -> None:
         # Wake on a NOTIFY, a nudge from a waiting read, or the poll timeout.
