@@ -380,3 +380,23 @@ def test_every_read_waits_for_min_position_then_503(
         assert behind.status_code == 503, path
         assert behind.headers["retry-after"]
         assert behind.headers["content-type"].startswith("application/problem+json")
+
+
+def test_audit_items_are_the_history_items_of_every_aggregate(api: Api) -> None:
+    s = setup(api)
+    iid = initiative(api, s.plan, [s.goal], one_time_cost=eur(10_00))
+    r = api.patch(
+        f"/v1/plans/{s.plan}/initiatives/{iid}",
+        {"title": "Firewalls", "target_quarter": None, "rationale": "scope"},
+    )
+    assert r.status_code == 200, r.text
+    trail = fresh(api, "/v1/audit", r.json()["position"], limit=500)["items"]
+    for kind, aggregate_id in (
+        ("clients", s.client_id),
+        ("strategies", s.strategy),
+        ("plans", s.plan),
+    ):
+        history = api.get(f"/v1/{kind}/{aggregate_id}/history", params={"limit": 500}).json()
+        mine = [i for i in reversed(trail) if i["aggregate_id"] == aggregate_id]
+        fields = history["items"][0].keys()
+        assert [{k: i[k] for k in fields} for i in mine] == history["items"], kind
