@@ -154,13 +154,21 @@ def list_portfolio(
     )
     clients = cur.fetchall()
     page = [c["id"] for c in clients]
+    years = {
+        c["id"]: FiscalYear.containing(today, c["fiscal_year_start_month"]).year for c in clients
+    }
+    quarters = {
+        c["id"]: str(FiscalQuarter.containing(today, c["fiscal_year_start_month"]).next())
+        for c in clients
+    }
     strategies = _active_strategies(cur, page)
     counts = _status_counts(cur, page)
     unaligned = _unaligned_counts(cur, page)
+    budgets = _current_budgets(cur, years)
+    upcoming = _initiatives_in(cur, quarters)
     items = []
     for client in clients:
-        cid, month = client["id"], client["fiscal_year_start_month"]
-        next_quarter = FiscalQuarter.containing(today, month).next()
+        cid = client["id"]
         items.append(
             (
                 client["created_position"],
@@ -171,12 +179,10 @@ def list_portfolio(
                     "initiatives_by_status": {
                         s: counts.get((cid, s), 0) for s in shared.INITIATIVE_STATUSES
                     },
-                    "current_budget": _current_budget(
-                        cur, cid, FiscalYear.containing(today, month).year
-                    ),
+                    "current_budget": budgets.get(cid),
                     "unaligned_initiatives": unaligned.get(cid, 0),
-                    "next_quarter": str(next_quarter),
-                    "next_quarter_initiatives": _initiatives_in(cur, cid, str(next_quarter)),
+                    "next_quarter": quarters[cid],
+                    "next_quarter_initiatives": upcoming.get(cid, []),
                 },
             )
         )
@@ -213,30 +219,39 @@ def _unaligned_counts(cur: Cursor, client_ids: list[UUID]) -> dict[UUID, int]:
     return {r["client_id"]: r["n"] for r in cur.fetchall()}
 
 
-def _current_budget(cur: Cursor, client_id: UUID, fiscal_year: int) -> dict[str, Any] | None:
-    """The year's budget that is not closed, else the last one closed."""
+def _current_budgets(cur: Cursor, years: dict[UUID, int]) -> dict[UUID, dict[str, Any]]:
+    """Each client's budget for the given fiscal year: the one not closed, else the last one
+    closed."""
     cur.execute(
-        "SELECT * FROM portfolio_budgets WHERE client_id = %s AND fiscal_year = %s"
-        " ORDER BY status = 'closed', created_position DESC LIMIT 1",
-        (client_id, fiscal_year),
+        "SELECT DISTINCT ON (b.client_id) b.* FROM portfolio_budgets b"
+        " JOIN unnest(%s::uuid[], %s::int[]) AS y (client_id, fiscal_year)"
+        " ON b.client_id = y.client_id AND b.fiscal_year = y.fiscal_year"
+        " ORDER BY b.client_id, b.status = 'closed', b.created_position DESC",
+        (list(years), list(years.values())),
     )
-    row = cur.fetchone()
-    if row is None:
-        return None
-    currency = row["currency"]
-    return {
-        "id": str(row["id"]),
-        "fiscal_year": row["fiscal_year"],
-        "status": row["status"],
-        "planned": {"amount_minor": row["planned_minor"], "currency": currency},
-        "actual": {"amount_minor": row["actual_minor"], "currency": currency},
-    }
+    found = {}
+    for row in cur.fetchall():
+        currency = row["currency"]
+        found[row["client_id"]] = {
+            "id": str(row["id"]),
+            "fiscal_year": row["fiscal_year"],
+            "status": row["status"],
+            "planned": {"amount_minor": row["planned_minor"], "currency": currency},
+            "actual": {"amount_minor": row["actual_minor"], "currency": currency},
+        }
+    return found
 
 
-def _initiatives_in(cur: Cursor, client_id: UUID, quarter: str) -> list[dict[str, Any]]:
+def _initiatives_in(cur: Cursor, quarters: dict[UUID, str]) -> dict[UUID, list[dict[str, Any]]]:
+    """Each client's initiatives (cancelled ones left out) in the given quarter."""
     cur.execute(
-        "SELECT * FROM portfolio_initiatives WHERE client_id = %s AND target_quarter = %s"
-        " AND status <> 'cancelled' ORDER BY created_position",
-        (client_id, quarter),
+        "SELECT i.* FROM portfolio_initiatives i"
+        " JOIN unnest(%s::uuid[], %s::text[]) AS q (client_id, quarter)"
+        " ON i.client_id = q.client_id AND i.target_quarter = q.quarter"
+        " WHERE i.status <> 'cancelled' ORDER BY i.created_position",
+        (list(quarters), list(quarters.values())),
     )
-    return [shared.initiative_view(r) for r in cur.fetchall()]
+    found: dict[UUID, list[dict[str, Any]]] = {}
+    for row in cur.fetchall():
+        found.setdefault(row["client_id"], []).append(shared.initiative_view(row))
+    return found
