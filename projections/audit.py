@@ -15,6 +15,7 @@ aggregate's state at the start of a window with its state at the end, exactly.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -58,7 +59,7 @@ INSERT_AUDIT = (
     f"INSERT INTO audit_events ({', '.join(AUDIT_COLUMNS)})"
     " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s::json, %s, %s, %s, %s::json, %s::json)"
 )
-CACHE_SIZE = 20_000
+CACHE_SIZE = 5_000  # aggregates; a client's events come close together in the log
 
 
 @dataclass
@@ -118,7 +119,8 @@ class AuditTrail(Projection):
     def __init__(self) -> None:
         super().__init__()
         self._local = threading.local()
-        self._cache: dict[UUID, Folded] = {}
+        self._cache: dict[UUID, Folded] = {}  # least recently folded first
+        self._cache_lock = threading.Lock()
         transcoder = JSONTranscoder()
         for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO(), ActorAsDict()):
             transcoder.register(transcoding)
@@ -184,9 +186,12 @@ class AuditTrail(Projection):
             " SET version = excluded.version, topic = excluded.topic, state = excluded.state",
             states,
         )
-        if len(self._cache) + len(batch.states) > CACHE_SIZE:
-            self._cache.clear()
-        self._cache.update(batch.states)
+        with self._cache_lock:
+            self._cache.update(batch.states)
+            excess = len(self._cache) - CACHE_SIZE
+            if excess > 0:
+                for stale in list(itertools.islice(self._cache, excess + CACHE_SIZE // 4)):
+                    del self._cache[stale]
         self._local.batch = Batch()
 
     def _previous(
@@ -197,7 +202,8 @@ class AuditTrail(Projection):
             return None
         found = batch.states.get(aggregate_id)
         if found is None:
-            found = self._cache.pop(aggregate_id, None)  # ours alone while we fold on it
+            with self._cache_lock:  # taken out: ours alone while we fold on it
+                found = self._cache.pop(aggregate_id, None)
         if found is not None and found.aggregate.version == version:
             return found
         cur.execute(
@@ -223,7 +229,8 @@ class AuditTrail(Projection):
 
     def truncate(self, cur: Cursor) -> None:
         super().truncate(cur)
-        self._cache.clear()
+        with self._cache_lock:
+            self._cache.clear()
 
 
 projection = AuditTrail()
