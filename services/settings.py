@@ -43,8 +43,8 @@ class Settings:
     webhook_timeout: float = 15.0
     webhook_disable_after: int = 432000
     max_body_size: int = 1024 * 1024
-    db_pool_size: int = 10
-    db_pool_max_overflow: int = 10
+    db_pool_size: int = 4  # connections kept open per pool
+    db_pool_max_overflow: int = 12  # more under load, closed when idle
     snapshot_interval: int = 100
     redis_prefix: str = "techplan"
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -76,6 +76,8 @@ class Settings:
             webhook_timeout=number("TECHPLAN_WEBHOOK_TIMEOUT", 15.0),
             webhook_disable_after=int(number("TECHPLAN_WEBHOOK_DISABLE_AFTER", 432000)),
             redis_prefix=env.get("TECHPLAN_REDIS_PREFIX") or "techplan",
+            db_pool_size=int(number("TECHPLAN_DB_POOL_SIZE", 4)),
+            db_pool_max_overflow=int(number("TECHPLAN_DB_POOL_MAX_OVERFLOW", 12)),
         )
 
     def with_(self, **changes: Any) -> Settings:
