@@ -56,12 +56,9 @@ class Projector:
                     conn.execute(f'LISTEN "{channel}"')
                     while not self._stop.is_set():
                         c.runner.catch_up()
-                        if self._behind():
-                            # Another worker holds a projection we skipped: look again soon
-                            # rather than at the next notification.
-                            self._stop.wait(0.05)
-                            continue
-                        self._wait(conn)
+                        # Still behind: another worker holds a projection we skipped, so
+                        # look again soon even if no notification comes.
+                        self._wait(conn, 0.05 if self._behind() else self.poll)
             except Exception:
                 log.exception("projector loop failed; reconnecting")
                 self._stop.wait(self.poll)
@@ -71,11 +68,11 @@ class Projector:
         assert self.container is not None
         return any(s["lag"] > 0 and not s["error"] for s in self.container.runner.status())
 
-    def _wait(self, conn: psycopg.Connection[Any]) -> None:
-        # Wake on a NOTIFY, a nudge from a waiting read, or the poll timeout.
+    def _wait(self, conn: psycopg.Connection[Any], timeout: float) -> None:
+        # Wake on a NOTIFY, a nudge from a waiting read, or the timeout.
         waited = 0.0
-        step = min(0.1, self.poll)
-        while waited < self.poll and not self._stop.is_set():
+        step = min(0.1, timeout)
+        while waited < timeout and not self._stop.is_set():
             if self._wake.is_set():
                 self._wake.clear()
                 return
