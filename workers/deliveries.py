@@ -236,60 +236,82 @@ async def drain(state: Deliveries, conn: AsyncConn, subscription_id: UUID) -> in
     settings = state.settings
     sent = 0
     started = time.monotonic()
-    while True:
-        cur = await conn.execute(
-            "SELECT * FROM webhook_subscriptions WHERE id = %s", (subscription_id,)
-        )
-        subscription = await cur.fetchone()
-        if subscription is None or subscription["status"] != "enabled":
-            return sent
-        paused = subscription["paused_until"]
-        if paused is not None and paused > datetime.now(UTC):
-            await state.wake(subscription_id, at=paused)
-            return sent
-        cur = await conn.execute(
-            "SELECT id, body, attempt_count, round_attempts FROM webhook_deliveries"
-            " WHERE subscription_id = %s AND status = 'pending' AND next_attempt_at <= now()"
-            " ORDER BY position, seq LIMIT %s",
-            (subscription_id, BATCH),
-        )
-        due = await cur.fetchall()
-        if not due:
+    # A success is recorded while the next delivery is on the wire: one write at a time, in
+    # order, and always finished before the table is read again or the job ends.
+    writing: asyncio.Task[None] | None = None
+
+    async def settle() -> None:
+        nonlocal writing
+        if writing is not None:
+            task, writing = writing, None
+            await task
+
+    try:
+        while True:
+            await settle()
             cur = await conn.execute(
-                "SELECT min(next_attempt_at) AS at FROM webhook_deliveries"
-                " WHERE subscription_id = %s AND status = 'pending'",
-                (subscription_id,),
+                "SELECT * FROM webhook_subscriptions WHERE id = %s", (subscription_id,)
             )
-            later = await cur.fetchone()
-            if later and later["at"] is not None:
-                await state.wake(subscription_id, at=later["at"])
-            return sent
-        failing = subscription["failing_since"] is not None or paused is not None
-        for delivery in due:
-            try:
-                secrets = state.secrets(subscription)
-            except SecretUnreadable as exc:
-                outcome = sender.Outcome(None, f"cannot sign: {exc}", 0)
-            else:
-                outcome = await sender.attempt(
-                    state.client,
-                    subscription["url"],
-                    str(delivery["id"]),
-                    delivery["body"].encode(),
-                    secrets,
-                    settings.webhook_timeout,
-                )
-            sent += 1
-            if outcome.ok:
-                await succeeded(conn, subscription_id, delivery, outcome, recovered=failing)
-                if failing:
-                    break  # deliveries that waited are due again: start over, in order
-            else:
-                await failed(conn, settings, subscription_id, delivery, outcome)
-                break  # the endpoint may now rest, or be disabled: look again
-            if time.monotonic() - started > RUN_BUDGET:
-                await state.wake(subscription_id)  # more later; let other endpoints run
+            subscription = await cur.fetchone()
+            if subscription is None or subscription["status"] != "enabled":
                 return sent
+            paused = subscription["paused_until"]
+            if paused is not None and paused > datetime.now(UTC):
+                await state.wake(subscription_id, at=paused)
+                return sent
+            cur = await conn.execute(
+                "SELECT id, body, attempt_count, round_attempts FROM webhook_deliveries"
+                " WHERE subscription_id = %s AND status = 'pending' AND next_attempt_at <= now()"
+                " ORDER BY position, seq LIMIT %s",
+                (subscription_id, BATCH),
+            )
+            due = await cur.fetchall()
+            if not due:
+                cur = await conn.execute(
+                    "SELECT min(next_attempt_at) AS at FROM webhook_deliveries"
+                    " WHERE subscription_id = %s AND status = 'pending'",
+                    (subscription_id,),
+                )
+                later = await cur.fetchone()
+                if later and later["at"] is not None:
+                    await state.wake(subscription_id, at=later["at"])
+                return sent
+            failing = subscription["failing_since"] is not None or paused is not None
+            try:
+                secrets: list[str] | None = state.secrets(subscription)
+                unsigned = ""
+            except SecretUnreadable as exc:
+                secrets, unsigned = None, f"cannot sign: {exc}"
+            for delivery in due:
+                if secrets is None:
+                    outcome = sender.Outcome(None, unsigned, 0)
+                else:
+                    outcome = await sender.attempt(
+                        state.client,
+                        subscription["url"],
+                        str(delivery["id"]),
+                        delivery["body"].encode(),
+                        secrets,
+                        settings.webhook_timeout,
+                    )
+                sent += 1
+                await settle()
+                if outcome.ok and not failing:
+                    writing = asyncio.create_task(
+                        succeeded(conn, subscription_id, delivery, outcome, recovered=False)
+                    )
+                elif outcome.ok:
+                    await succeeded(conn, subscription_id, delivery, outcome, recovered=True)
+                    break  # deliveries that waited are due again: start over, in order
+                else:
+                    await failed(conn, settings, subscription_id, delivery, outcome)
+                    break  # the endpoint may now rest, or be disabled: look again
+                if time.monotonic() - started > RUN_BUDGET:
+                    await settle()
+                    await state.wake(subscription_id)  # more later; let other endpoints run
+                    return sent
+    finally:
+        await settle()
 
 
 async def succeeded(
