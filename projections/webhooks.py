@@ -126,6 +126,8 @@ class WebhookFanout(Projection):
 
 
 def subscribers(cur: Cursor, event: TechplanEvent, position: int) -> list[Any]:
+    if getattr(event, "tenant_id", None) is None:
+        return []
     cur.execute(
         "SELECT id, event_types FROM public.webhook_subscriptions WHERE tenant_id = %s"
         " AND status = 'enabled' AND active_from_position < %s ORDER BY seq",

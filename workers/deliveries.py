@@ -126,6 +126,8 @@ class Deliveries:
 async def on_startup(ctx: dict[str, Any]) -> None:
     container: Container = ctx["container"]
     settings = container.settings
+    # httpx logs every request with its URL, and a webhook URL may carry a token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
     async def unlock(conn: AsyncConn) -> None:
         await conn.execute("SELECT pg_advisory_unlock_all()")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,6 +11,14 @@ import pytest
 from tests.api.conftest import Api
 
 URL = "http://127.0.0.1:9/hook"
+
+
+@pytest.fixture(autouse=True)
+def no_leftovers(api: Api) -> Iterator[None]:
+    """Nothing listens on URL: delete the test's webhooks so no worker keeps trying them."""
+    yield
+    for hook in api.get("/v1/webhooks", params={"limit": 500}).json()["items"]:
+        api.delete(f"/v1/webhooks/{hook['id']}")
 
 
 def subscribe(api: Api, event_types: list[str] | None = None, **more: Any) -> dict[str, Any]:
@@ -207,3 +217,23 @@ def subscribe_public(api: Api) -> dict[str, Any]:
     r = api.post("/v1/webhooks", {"url": "https://93.184.215.14/hook", "event_types": ["*"]})
     assert r.status_code == 201, r.text
     return dict(r.json())
+
+
+def test_deliveries_are_listed_after_min_position(api: Api) -> None:
+    created = subscribe(api, ["client.created"])
+    client = api.client()
+    r = api.get(
+        f"/v1/webhooks/{created['id']}/deliveries", params={"min_position": client["position"]}
+    )
+    assert r.status_code == 200
+    (delivery,) = r.json()["items"]
+    assert delivery["event_type"] == "client.created"
+    assert delivery["position"] == client["position"]
+    assert delivery["replay"] is False and delivery["replay_of"] is None
+
+
+def test_the_readme_documents_every_event_type(api: Api) -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme.split("## Webhooks", 1)[1]
+    for item in api.get("/v1/event-types").json()["items"]:
+        assert f"| `{item['type']}` |" in section, item["type"]
