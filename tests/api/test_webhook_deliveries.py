@@ -404,8 +404,11 @@ def test_an_outage_loses_nothing_and_sends_each_delivery_once(
         hook = subscribe(api, hooks, receiver.url, ["client.created"])
         receiver.stop()
         positions = {api.client(f"Client {i:03}")["position"] for i in range(500)}
+        path = f"/v1/webhooks/{hook['id']}/deliveries"
         wait_until(
-            lambda: any(d["attempts"] for d in deliveries(api, hook["id"], limit=5)),
+            lambda: any(
+                d["attempts"] for d in api.get(path, params={"limit": 500}).json()["items"]
+            ),
             what="an attempt against the stopped receiver",
         )
         receiver.start()  # the same port again
@@ -422,3 +425,19 @@ def test_an_outage_loses_nothing_and_sends_each_delivery_once(
     assert [b["position"] for b in bodies] == sorted(positions)
     assert any(len(d["attempts"]) > 1 for d in items)
     assert api.get(f"/v1/webhooks/{hook['id']}").json()["failing_since"] is None
+
+
+def test_the_guard_is_checked_again_at_delivery_time(
+    api: Api, hooks: list[str], start_worker: StartWorker
+) -> None:
+    """Accepted when saved (private addresses were allowed then), refused when sent."""
+    start_worker(webhook_allow_private=False, webhook_retry_schedule=())
+    with receiving() as receiver:
+        hook = subscribe(api, hooks, receiver.url, ["client.created"])
+        api.client()
+        (delivery,) = wait_until(settled(api, hook["id"], 1, "failed"))
+        (attempt,) = delivery["attempts"]
+        assert attempt["status_code"] is None
+        assert attempt["error"].startswith("blocked: 127.0.0.1 is refused: ")
+        assert "loopback" in attempt["error"]
+        assert receiver.requests() == []
