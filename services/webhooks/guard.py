@@ -14,6 +14,7 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Callable, Iterable
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -152,8 +153,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 def guarded_client(
     allow_private: bool, timeout: float, max_connections: int = 100
 ) -> httpx.AsyncClient:
-    """An httpx client for deliveries: guarded connections, no redirects, no proxies from the
-    environment (a proxy would connect on our behalf, past the guard)."""
+    """An httpx client for deliveries: guarded connections, no redirects, no cookies, no
+    proxies from the environment (a proxy would connect on our behalf, past the guard)."""
     transport = httpx.AsyncHTTPTransport(trust_env=False)
     transport._pool = httpcore.AsyncConnectionPool(
         ssl_context=httpx.create_ssl_context(trust_env=False),
@@ -162,10 +163,14 @@ def guarded_client(
         keepalive_expiry=5.0,
         network_backend=GuardedBackend(allow_private),
     )
+    # No cookie jar: a receiver's cookies must never travel with other deliveries (another
+    # tenant's, say) to the same host.
+    no_cookies = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
     return httpx.AsyncClient(
         transport=transport,
         follow_redirects=False,
         trust_env=False,
+        cookies=no_cookies,
         timeout=httpx.Timeout(timeout),
         headers={"user-agent": "Techplan-Webhooks/1"},
     )

@@ -118,5 +118,12 @@ def test_the_delivery_client_follows_no_redirects_and_ignores_proxy_settings(
         async with guarded_client(allow_private=False, timeout=2) as client:
             assert client.follow_redirects is False
             assert client.trust_env is False
+            response = httpx.Response(
+                200,
+                headers={"set-cookie": "session=abc; Path=/"},
+                request=httpx.Request("POST", "https://93.184.215.14/hook"),
+            )
+            client.cookies.extract_cookies(response)
+            assert not client.cookies
 
     asyncio.run(check())
