@@ -14,6 +14,7 @@ delivery worker's cue to send.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 from uuid import uuid4
 
@@ -114,8 +115,16 @@ class WebhookFanout(Projection):
             statements += rls(table)
         return statements
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._batch = threading.local()  # a rebuild may fold in another thread meanwhile
+
+    def begin(self, cur: Cursor) -> None:
+        self._batch.subscriptions = {}
+
     def fold(self, cur: Cursor, event: TechplanEvent, position: int) -> None:
-        wanted = subscribers(cur, event, position)
+        cache: dict[Any, list[Any]] | None = getattr(self._batch, "subscriptions", None)
+        wanted = subscribers(cur, event, position, cache)
         if wanted:
             fields = payload.event_fields(event, position)
             for subscription_id in wanted:
@@ -125,16 +134,34 @@ class WebhookFanout(Projection):
         """Deliveries are not derived data: nothing to truncate."""
 
 
-def subscribers(cur: Cursor, event: TechplanEvent, position: int) -> list[Any]:
-    if getattr(event, "tenant_id", None) is None:
+def subscribers(
+    cur: Cursor,
+    event: TechplanEvent,
+    position: int,
+    cache: dict[Any, list[Any]] | None = None,
+) -> list[Any]:
+    """The enabled subscriptions of the event's tenant that want it. Within one batch the
+    tenant's subscriptions are read once: a batch holds the fan-out's tracking row, which
+    creating or re-enabling a subscription waits for, so they cannot change under it."""
+    tenant_id = getattr(event, "tenant_id", None)
+    if tenant_id is None:
         return []
-    cur.execute(
-        "SELECT id, event_types FROM public.webhook_subscriptions WHERE tenant_id = %s"
-        " AND status = 'enabled' AND active_from_position < %s ORDER BY seq",
-        (event.tenant_id, position),
-    )
+    rows = cache.get(tenant_id) if cache is not None else None
+    if rows is None:
+        cur.execute(
+            "SELECT id, event_types, active_from_position FROM public.webhook_subscriptions"
+            " WHERE tenant_id = %s AND status = 'enabled' ORDER BY seq",
+            (tenant_id,),
+        )
+        rows = cur.fetchall()
+        if cache is not None:
+            cache[tenant_id] = rows
     type_name = event.type_name()
-    return [r["id"] for r in cur.fetchall() if matches(r["event_types"], type_name)]
+    return [
+        r["id"]
+        for r in rows
+        if r["active_from_position"] < position and matches(r["event_types"], type_name)
+    ]
 
 
 def enqueue(

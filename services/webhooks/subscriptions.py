@@ -61,11 +61,17 @@ def _time(value: datetime | None) -> str | None:
     return rfc3339(value) if value is not None else None
 
 
-def head_position(c: Container, cur: Cursor) -> int:
-    """The log's head, read after the fan-out's tracking row is locked FOR SHARE: a fan-out
-    batch in progress commits first, and the next one waits for this transaction, so it
-    sees what we write here. Events after the head are therefore never missed."""
+def hold_fanout(cur: Cursor) -> None:
+    """Lock the fan-out's tracking row FOR SHARE: a fan-out batch in progress commits first,
+    and the next one waits for this transaction, so no batch sees the subscriptions change
+    under it (it reads them once per batch)."""
     cur.execute("SELECT position FROM projection_tracking WHERE name = 'webhooks' FOR SHARE")
+
+
+def head_position(c: Container, cur: Cursor) -> int:
+    """The log's head, read while holding the fan-out (`hold_fanout`): the next batch sees
+    what this transaction writes, so events after the head are never missed."""
+    hold_fanout(cur)
     cur.execute(f"SELECT coalesce(max(notification_id), 0) AS head FROM {c.runner.events_table()}")
     row = cur.fetchone()
     return int(row["head"]) if row else 0
@@ -100,7 +106,9 @@ def create(
 
 
 def get(cur: Cursor, subscription_id: UUID, *, for_update: bool = False) -> dict[str, Any]:
-    lock = " FOR UPDATE" if for_update else ""
+    # NO KEY UPDATE: the fan-out's inserts (which key-share-lock the subscription for their
+    # foreign key) need not wait for a change of url, types or status.
+    lock = " FOR NO KEY UPDATE" if for_update else ""
     cur.execute(f"SELECT * FROM webhook_subscriptions WHERE id = %s{lock}", (subscription_id,))
     row = cur.fetchone()
     if row is None:
@@ -140,6 +148,8 @@ def update(
         values["event_types"] = validate(changes.event_types)
     if changes.description is not None:
         values["description"] = changes.description
+    if changes.status == "enabled":
+        hold_fanout(cur)  # first, as everywhere: the fan-out's row, then the subscription's
     row = _current(cur, subscription_id, if_match)
     if changes.status == "enabled" and row["status"] != "enabled":
         # Back from disabled: a clean slate, taking the events from now on (replay covers
@@ -173,6 +183,7 @@ def update(
 
 
 def delete(cur: Cursor, subscription_id: UUID, if_match: int | None) -> None:
+    hold_fanout(cur)
     _current(cur, subscription_id, if_match)
     cur.execute("DELETE FROM webhook_subscriptions WHERE id = %s", (subscription_id,))
 
