@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -237,3 +240,29 @@ def test_the_readme_documents_every_event_type(api: Api) -> None:
     section = readme.split("## Webhooks", 1)[1]
     for item in api.get("/v1/event-types").json()["items"]:
         assert f"| `{item['type']}` |" in section, item["type"]
+
+
+def test_a_subscription_made_while_events_flow_gets_exactly_the_later_ones(api: Api) -> None:
+    """No event after the subscription is missed and none before it is delivered, however
+    its creation interleaves with commits and fan-out batches."""
+    stop = threading.Event()
+
+    def produce() -> list[int]:
+        made = []
+        while not stop.is_set() or len(made) < 20:
+            made.append(api.client(f"Flow {len(made)}")["position"])
+        return made
+
+    with ThreadPoolExecutor(2) as pool:
+        producers = [pool.submit(produce) for _ in range(2)]
+        time.sleep(0.1)
+        created = subscribe(api, ["client.created"])
+        time.sleep(0.1)
+        stop.set()
+        positions = sorted(p for f in producers for p in f.result())
+    path = f"/v1/webhooks/{created['id']}/deliveries"
+    r = api.get(path, params={"limit": 500, "min_position": positions[-1]})
+    delivered = sorted(d["position"] for d in r.json()["items"])
+    expected = [p for p in positions if p > created["created_position"]]
+    assert delivered == expected
+    assert expected and len(expected) < len(positions)
