@@ -10,17 +10,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from domain.budget import Budget
-from domain.client import Client
 from projections import budgets as budgets_view
 from services.api.common import (
-    check_limit,
-    container,
+    client_list,
     ctx,
-    decode_cursor,
-    page,
     resource,
     uuid_of,
-    wait_for,
 )
 from services.api.history import load_at
 from services.api.schemas import DecisionIn
@@ -62,16 +57,16 @@ class ClientBudgetsController(Controller):
         cursor: FromQuery[str | None] = None,
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
-        principal.require(*READ)
-        c = container(request.app.state)
-        check_limit(limit)
-        client = c.store.load(Client, uuid_of(client_id, "client"), principal)
-        wait_for(c, min_position, [budgets_view.projection.name])
-        with c.db.tenant_tx(principal.tenant_id) as cur:
-            rows = budgets_view.list_budgets(
-                cur, client.id, after=decode_cursor(cursor, int) or 0, limit=limit + 1
-            )
-        return page(rows, limit)
+        return client_list(
+            request,
+            principal,
+            client_id,
+            budgets_view.projection.name,
+            budgets_view.list_budgets,
+            limit=limit,
+            cursor=cursor,
+            min_position=min_position,
+        )
 
 
 class BudgetController(Controller):

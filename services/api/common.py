@@ -153,6 +153,33 @@ def wait_for(c: Container, min_position: int | None, projections: Sequence[str])
         pause = min(pause * 2, 0.2)
 
 
+def client_list(
+    request: Request[Any, Any, Any],
+    principal: Principal,
+    client_id: str,
+    projection: str,
+    query: Callable[..., Sequence[tuple[Any, dict[str, Any]]]],
+    *,
+    limit: int,
+    cursor: str | None,
+    min_position: int | None,
+) -> dict[str, Any]:
+    """A page of one client's items from a read model: access checked on the client itself
+    (so an invisible client is 404), fresh to `min_position`, under the tenant's RLS."""
+    from domain.client import Client
+    from services.auth import READ
+
+    principal.require(*READ)
+    c = container(request.app.state)
+    check_limit(limit)
+    client = c.store.load(Client, uuid_of(client_id, "client"), principal)
+    after = decode_cursor(cursor, int) or 0
+    wait_for(c, min_position, [projection])
+    with c.db.tenant_tx(principal.tenant_id) as cur:
+        rows = query(cur, client.id, after=after, limit=limit + 1)
+    return page(rows, limit)
+
+
 def read_tx(c: Container, principal: Principal) -> Any:
     return c.db.tenant_tx(principal.tenant_id)
 

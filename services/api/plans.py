@@ -9,18 +9,13 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from domain.client import Client
 from domain.plan import TechnologyPlan
 from projections import plans as plans_view
 from services.api.common import (
-    check_limit,
-    container,
+    client_list,
     ctx,
-    decode_cursor,
-    page,
     resource,
     uuid_of,
-    wait_for,
 )
 from services.api.history import load_at
 from services.api.tactical_schemas import InitiativeActionIn, InitiativeIn, InitiativePatch, PlanIn
@@ -56,16 +51,16 @@ class ClientPlansController(Controller):
         cursor: FromQuery[str | None] = None,
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
-        principal.require(*READ)
-        c = container(request.app.state)
-        check_limit(limit)
-        client = c.store.load(Client, uuid_of(client_id, "client"), principal)
-        wait_for(c, min_position, [plans_view.projection.name])
-        with c.db.tenant_tx(principal.tenant_id) as cur:
-            rows = plans_view.list_plans(
-                cur, client.id, after=decode_cursor(cursor, int) or 0, limit=limit + 1
-            )
-        return page(rows, limit)
+        return client_list(
+            request,
+            principal,
+            client_id,
+            plans_view.projection.name,
+            plans_view.list_plans,
+            limit=limit,
+            cursor=cursor,
+            min_position=min_position,
+        )
 
 
 class PlanController(Controller):

@@ -9,18 +9,13 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from domain.client import Client
 from domain.review import Review
 from projections import reviews as reviews_view
 from services.api.common import (
-    check_limit,
-    container,
+    client_list,
     ctx,
-    decode_cursor,
-    page,
     resource,
     uuid_of,
-    wait_for,
 )
 from services.api.history import load_at
 from services.auth import READ, Principal
@@ -55,15 +50,16 @@ class ClientReviewsController(Controller):
         cursor: FromQuery[str | None] = None,
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
-        principal.require(*READ)
-        c = container(request.app.state)
-        check_limit(limit)
-        client = c.store.load(Client, uuid_of(client_id, "client"), principal)
-        after = decode_cursor(cursor, int) or 0
-        wait_for(c, min_position, [reviews_view.projection.name])
-        with c.db.tenant_tx(principal.tenant_id) as cur:
-            rows = reviews_view.list_reviews(cur, client.id, after=after, limit=limit + 1)
-        return page(rows, limit)
+        return client_list(
+            request,
+            principal,
+            client_id,
+            reviews_view.projection.name,
+            reviews_view.list_reviews,
+            limit=limit,
+            cursor=cursor,
+            min_position=min_position,
+        )
 
 
 class ReviewController(Controller):

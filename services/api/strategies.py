@@ -9,18 +9,13 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from domain.client import Client
 from domain.strategy import Strategy
 from projections import strategies as strategies_view
 from services.api.common import (
-    check_limit,
-    container,
+    client_list,
     ctx,
-    decode_cursor,
-    page,
     resource,
     uuid_of,
-    wait_for,
 )
 from services.api.history import load_at
 from services.api.schemas import DecisionIn, GoalIn, GoalPatch, PrincipleIn, StrategyIn
@@ -55,16 +50,16 @@ class ClientStrategiesController(Controller):
         cursor: FromQuery[str | None] = None,
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
-        principal.require(*READ)
-        c = container(request.app.state)
-        check_limit(limit)
-        client = c.store.load(Client, uuid_of(client_id, "client"), principal)
-        wait_for(c, min_position, ["strategies"])
-        with c.db.tenant_tx(principal.tenant_id) as cur:
-            rows = strategies_view.list_strategies(
-                cur, client.id, after=decode_cursor(cursor, int) or 0, limit=limit + 1
-            )
-        return page(rows, limit)
+        return client_list(
+            request,
+            principal,
+            client_id,
+            strategies_view.projection.name,
+            strategies_view.list_strategies,
+            limit=limit,
+            cursor=cursor,
+            min_position=min_position,
+        )
 
 
 class StrategyController(Controller):
