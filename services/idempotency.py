@@ -3,16 +3,24 @@
 A repeat with the same key and body returns the first response and changes nothing; the same
 key with another body is 422; a repeat while the first is still running is 409. A first
 attempt that ends in a 5xx releases the key, so the client may try again.
+
+A stored response can hold a secret shown only once (a new API key, a webhook secret), so it
+is kept encrypted with a key derived from the caller's API key itself: the database holds only
+that API key's hash, so only whoever holds the API key can read the stored answer back.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from typing import Any
 from uuid import UUID
 
 import anyio.to_thread
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from litestar.types import ASGIApp
 
 from services.auth import KEY_PREFIX, hash_key
@@ -29,6 +37,14 @@ def _problem(status: int, title: str, detail: str) -> tuple[int, bytes]:
         "detail": detail,
     }
     return status, json.dumps(body).encode()
+
+
+def _box(authorization: str) -> Fernet:
+    api_key = authorization.removeprefix("Bearer ").strip().encode()
+    derived = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=b"techplan", info=b"idempotent responses v1"
+    ).derive(api_key)
+    return Fernet(base64.urlsafe_b64encode(derived))
 
 
 def _key_id(db: Database, authorization: str) -> UUID | None:
@@ -156,7 +172,13 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
         if outcome == "replay":
             stored = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in row["headers"]]
             stored.append((b"idempotent-replayed", b"true"))
-            await _send_plain(send, row["status_code"], bytes(row["body"]), stored)
+            try:
+                body = _box(authorization).decrypt(bytes(row["body"]))
+            except InvalidToken:  # cannot happen for the key that stored it; never a 500
+                status, body = _problem(409, "Conflict", "the stored response cannot be read")
+                await _send_plain(send, status, body, problem_headers)
+                return
+            await _send_plain(send, row["status_code"], body, stored)
             return
 
         replayed = False
@@ -190,8 +212,9 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
         except BaseException:
             await anyio.to_thread.run_sync(_release, db, key_id, key)
             raise
+        sealed = _box(authorization).encrypt(b"".join(response_body))
         await anyio.to_thread.run_sync(
-            _finish, db, key_id, key, status_code, response_headers, b"".join(response_body)
+            _finish, db, key_id, key, status_code, response_headers, sealed
         )
 
     return middleware

@@ -135,3 +135,16 @@ def test_event_type_catalogue(http: TestClient[Any]) -> None:
         "strategy.superseded",
     } <= names
     assert all(i["description"] for i in items)
+
+
+def test_a_replayed_secret_is_stored_encrypted(api: Api, container: Any) -> None:
+    headers = {"Idempotency-Key": "new-key-once"}
+    first = api.post("/v1/api-keys", {"name": "portal", "role": "viewer"}, headers=headers)
+    again = api.post("/v1/api-keys", {"name": "portal", "role": "viewer"}, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["key"] == first.json()["key"]
+    with container.db.tx() as cur:
+        cur.execute("SELECT body FROM idempotency_keys WHERE key = 'new-key-once'")
+        stored = bytes(cur.fetchone()["body"])
+    assert first.json()["key"].encode() not in stored
+    assert b"portal" not in stored
