@@ -20,6 +20,7 @@ import contextlib
 import json
 import logging
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -198,7 +199,25 @@ def prepare(settings: Settings) -> tuple[Settings, Cleanup]:
     except BaseException:
         cleanup()
         raise
-    return settings.with_(data_dir=data_dir), cleanup
+    return _dev_defaults(settings.with_(data_dir=data_dir)), cleanup
+
+
+def _dev_defaults(settings: Settings) -> Settings:
+    """What a laptop needs and production sets by hand: a secret key (kept in the data dir,
+    so webhook secrets stay readable across restarts), an operator token, and webhooks allowed
+    to reach a receiver on this machine."""
+    changes: dict[str, Any] = {"webhook_allow_private": True}
+    if not settings.secret_key:
+        path = settings.data_dir / "secret-key"
+        if not path.exists():
+            _write_key(path, secrets.token_urlsafe(32))
+        changes["secret_key"] = path.read_text().strip()
+    if not settings.admin_token:
+        path = settings.data_dir / "admin-token"
+        if not path.exists():
+            _write_key(path, secrets.token_urlsafe(24))
+        changes["admin_token"] = path.read_text().strip()
+    return settings.with_(**changes)
 
 
 def _write_key(path: Path, key: str) -> None:
@@ -339,6 +358,9 @@ def banner(
         f"  Admin API key {key}",
         f"                (saved in {settings.data_dir / KEY_FILE})",
         f"  Embedded      {where}",
+        f"  Operator API  /admin/v1 with the token in {settings.data_dir / 'admin-token'}"
+        if (settings.data_dir / "admin-token").exists()
+        else "  Operator API  /admin/v1 with TECHPLAN_ADMIN_TOKEN",
         "",
         "  Try:",
         f"    curl -s -H 'Authorization: Bearer {key}' {base}/v1/clients",
