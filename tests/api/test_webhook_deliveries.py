@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from arq import Retry
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from tests.api.conftest import Api
@@ -69,6 +70,50 @@ def settled(api: Api, webhook_id: str, count: int, status: str) -> Callable[[], 
     return check
 
 
+def quiet(api: Api, webhook_id: str, last_position: int) -> list[dict[str, Any]]:
+    """Wait until nothing more will be sent to this endpoint for the events up to
+    `last_position`: the fan-out has folded them (min_position), so every delivery they make
+    exists, and none of them is pending, so the worker has nothing left to send. The
+    receiver records a request before answering it, so every attempt is in it by then."""
+
+    def check() -> Any:
+        found = deliveries(api, webhook_id, min_position=last_position)
+        return found if all(d["status"] != "pending" for d in found) else None
+
+    found: list[dict[str, Any]] = wait_until(check, what="no delivery left pending")
+    return found
+
+
+def due(container: Any, delivery_id: str) -> bool:
+    """The delivery is finished, or its next attempt is due and its endpoint no longer rests:
+    a job draining the endpoint now would send it, were the endpoint enabled."""
+    with container.db.projector_tx() as cur:
+        cur.execute(
+            "SELECT d.status <> 'pending' OR (d.next_attempt_at <= now()"
+            " AND (s.paused_until IS NULL OR s.paused_until <= now())) AS due"
+            " FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id"
+            " WHERE d.id = %s",
+            (delivery_id,),
+        )
+        row = cur.fetchone()
+    return bool(row and row["due"])
+
+
+def drain_now(worker: WorkerThread, webhook_id: str) -> int:
+    """Run the delivery job for this endpoint now, as the worker runs it, and return how many
+    requests it sent (after the worker's own job, if one holds the endpoint's lock)."""
+    from workers.deliveries import webhook_deliver
+
+    def run() -> Any:
+        try:
+            return [worker.call(webhook_deliver, webhook_id)]
+        except Retry:
+            return None  # another job is draining this endpoint: its turn first
+
+    (sent,) = wait_until(run, what="a turn to drain the endpoint")
+    return int(sent)
+
+
 def verify(secret: str, request: Any) -> dict[str, Any]:
     result: dict[str, Any] = Webhook(secret).verify(request.body, request.headers)
     return result
@@ -104,10 +149,10 @@ def test_signed_delivery_of_matching_events(
         r = api.patch(f"/v1/clients/{client['id']}", {"name": "Contoso Ltd", "rationale": "legal"})
         assert r.status_code == 200
         theirs = other.client("Not yours")
-        other.strategy(theirs["id"])
+        last = other.strategy(theirs["id"])["position"]
 
         wait_until(lambda: len(receiver.succeeded()) >= 2, what="two deliveries")
-        time.sleep(0.3)  # nothing else may arrive
+        quiet(api, hook["id"], last)  # nothing else may arrive
         got = receiver.requests()
         assert len(got) == 2
         bodies = [verify(hook["secret"], g) for g in got]
@@ -147,7 +192,7 @@ def test_a_subscription_gets_only_events_after_it_was_created(
         hook = subscribe(api, hooks, receiver.url, ["client.created"])
         after = api.client("After")
         wait_until(lambda: receiver.succeeded(), what="a delivery")
-        time.sleep(0.3)
+        quiet(api, hook["id"], after["position"])
         assert [r.json()["aggregate"]["id"] for r in receiver.requests()] == [after["id"]]
         assert len(deliveries(api, hook["id"])) == 1
 
@@ -256,9 +301,9 @@ def test_a_hanging_receiver_times_out(
 
 
 def test_continuous_failure_disables_the_endpoint(
-    api: Api, hooks: list[str], start_worker: StartWorker
+    api: Api, hooks: list[str], start_worker: StartWorker, container: Any
 ) -> None:
-    start_worker(webhook_retry_schedule=(1,) * 10, webhook_disable_after=1)
+    worker = start_worker(webhook_retry_schedule=(1,) * 10, webhook_disable_after=1)
     with receiving(always(500)) as receiver:
         hook = subscribe(api, hooks, receiver.url, ["client.created"])
         api.client()
@@ -275,8 +320,11 @@ def test_continuous_failure_disables_the_endpoint(
         count = len(receiver.requests())
         (delivery,) = deliveries(api, hook["id"])
         assert delivery["status"] == "pending"
-        time.sleep(1.5)
+        # Its retry comes due, and the job that would send it runs: it sends nothing.
+        wait_until(lambda: due(container, delivery["id"]), what="the retry to be due")
+        assert drain_now(worker, hook["id"]) == 0
         assert len(receiver.requests()) == count
+        assert deliveries(api, hook["id"])[0]["status"] == "pending"
         assert api.post(f"{path}/deliveries/{delivery['id']}/retry").status_code == 409
 
         receiver.behaviour = always(200)
@@ -285,15 +333,20 @@ def test_continuous_failure_disables_the_endpoint(
         wait_until(settled(api, hook["id"], 1, "succeeded"))
 
 
-def test_410_gone_disables_at_once(api: Api, hooks: list[str], start_worker: StartWorker) -> None:
-    start_worker(webhook_retry_schedule=(0, 0, 0))
+def test_410_gone_disables_at_once(
+    api: Api, hooks: list[str], start_worker: StartWorker, container: Any
+) -> None:
+    worker = start_worker(webhook_retry_schedule=(0, 0, 0))
     with receiving(always(410)) as receiver:
         hook = subscribe(api, hooks, receiver.url, ["client.created"])
         api.client()
         path = f"/v1/webhooks/{hook['id']}"
         wait_until(lambda: api.get(path).json()["status"] == "disabled")
         assert api.get(path).json()["disabled_reason"] == "the receiver answered 410 Gone"
-        time.sleep(0.3)
+        # The schedule would retry at once, but the job that would send it sends nothing.
+        (delivery,) = deliveries(api, hook["id"])
+        wait_until(lambda: due(container, delivery["id"]), what="the retry to be due")
+        assert drain_now(worker, hook["id"]) == 0
         assert len(receiver.requests()) == 1
 
 
@@ -385,9 +438,9 @@ def test_folding_the_log_again_sends_nothing_twice(
             cur.execute("UPDATE projection_tracking SET position = 0 WHERE name = 'webhooks'")
         container.runner.catch_up(["webhooks"])
         rebuild(container, "webhooks")
-        api.client()
+        last = api.client()["position"]
         wait_until(settled(api, hook["id"], 3, "succeeded"))
-        time.sleep(0.3)
+        quiet(api, hook["id"], last)
         assert len(receiver.requests()) == 3
         assert len({g.id for g in receiver.requests()}) == 3
 

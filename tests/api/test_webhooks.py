@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.api.conftest import Api
+from tests.api.webhook_receiver import wait_until
 
 URL = "http://127.0.0.1:9/hook"
 
@@ -246,19 +246,34 @@ def test_a_subscription_made_while_events_flow_gets_exactly_the_later_ones(api: 
     """No event after the subscription is missed and none before it is delivered, however
     its creation interleaves with commits and fan-out batches."""
     stop = threading.Event()
+    lock = threading.Lock()
+    total = [0]  # clients made by both producers so far
 
     def produce() -> list[int]:
         made = []
         while not stop.is_set() or len(made) < 20:
             made.append(api.client(f"Flow {len(made)}")["position"])
+            with lock:
+                total[0] += 1
         return made
+
+    def made_at_least(count: int) -> bool:
+        for f in producers:
+            if f.done():
+                f.result()  # a producer failed (it never ends before `stop`): say why
+        with lock:
+            return total[0] >= count
 
     with ThreadPoolExecutor(2) as pool:
         producers = [pool.submit(produce) for _ in range(2)]
-        time.sleep(0.1)
-        created = subscribe(api, ["client.created"])
-        time.sleep(0.1)
-        stop.set()
+        try:
+            wait_until(lambda: made_at_least(10), what="clients made before subscribing")
+            created = subscribe(api, ["client.created"])
+            with lock:
+                before = total[0]
+            wait_until(lambda: made_at_least(before + 10), what="clients made after subscribing")
+        finally:
+            stop.set()  # even on a failure, so the producers end and the pool can close
         positions = sorted(p for f in producers for p in f.result())
     path = f"/v1/webhooks/{created['id']}/deliveries"
     r = api.get(path, params={"limit": 500, "min_position": positions[-1]})

@@ -7,12 +7,14 @@ import contextlib
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -71,6 +73,9 @@ class _Handler(BaseHTTPRequestHandler):
         status, extra, hang = receiver.behaviour(headers, body)
         if hang:
             receiver.release.wait(hang)
+        # Recorded before the answer leaves: once the worker has written an attempt (it needs
+        # the answer first), the request is already in `received`.
+        receiver._record(Received(headers, body, status, time.monotonic()))
         answer = b"{}"
         self.send_response(status)
         for name, value in extra.items():
@@ -80,7 +85,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(answer)
         self.wfile.flush()
-        receiver._record(Received(headers, body, status, time.monotonic()))
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -169,6 +173,7 @@ class WorkerThread:
     def __init__(self, settings: Any) -> None:
         self.settings = settings
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.worker: Any = None
         self._stop: asyncio.Event | None = None
         self._started = threading.Event()
         self._error: BaseException | None = None
@@ -189,6 +194,16 @@ class WorkerThread:
         if self._error is not None:
             raise self._error
 
+    def call(
+        self, job: Callable[..., Coroutine[Any, Any, T]], *args: Any, timeout: float = 20.0
+    ) -> T:
+        """Run one of the worker's job functions now, on its loop and with its ctx, as a job
+        of the worker would run; return what it returns (or raise what it raises)."""
+        if self.loop is None or self.worker is None:
+            raise AssertionError("the worker is not running")
+        future = asyncio.run_coroutine_threadsafe(job(self.worker.ctx, *args), self.loop)
+        return future.result(timeout)
+
     def _run(self) -> None:
         try:
             asyncio.run(self._main())
@@ -203,6 +218,7 @@ class WorkerThread:
         self._stop = asyncio.Event()
         worker = build_worker(self.settings, poll=0.5, handle_signals=False)
         worker.poll_delay_s = 0.05
+        self.worker = worker
         task = asyncio.ensure_future(worker.async_run())
         while "webhooks" not in worker.ctx and not task.done():
             await asyncio.sleep(0.01)
