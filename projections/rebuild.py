@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any
 
 import psycopg
 
@@ -102,7 +101,3 @@ def _rebuild(c: Container, name: str, *, progress: bool, batch: int) -> int:
     if progress:
         sys.stderr.write(f"\nrebuilt {name}: {folded} events folded, at position {position}\n")
     return folded
-
-
-def _unused(*_: Any) -> None:  # keeps the module's public surface explicit
-    return None

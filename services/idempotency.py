@@ -23,8 +23,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from litestar.types import ASGIApp
 
-from services.auth import KEY_PREFIX, hash_key
+from services.auth import authenticate
 from services.db import Database
+from services.errors import Unauthorized
 
 TTL = "24 hours"
 
@@ -48,16 +49,10 @@ def _box(authorization: str) -> Fernet:
 
 
 def _key_id(db: Database, authorization: str) -> UUID | None:
-    key = authorization.removeprefix("Bearer ").strip()
-    if not key.startswith(KEY_PREFIX):
+    try:
+        return authenticate(db, authorization).key_id
+    except Unauthorized:
         return None
-    with db.tx() as cur:
-        cur.execute(
-            "SELECT id FROM api_keys WHERE key_hash = %s AND revoked_at IS NULL",
-            (hash_key(key),),
-        )
-        row = cur.fetchone()
-    return row["id"] if row else None
 
 
 def _claim(db: Database, key_id: UUID, key: str, request_hash: str) -> tuple[str, Any]:

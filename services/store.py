@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
@@ -16,7 +16,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent, Transcoding
-from eventsourcing.utils import Environment
+from eventsourcing.utils import Environment, get_topic
 
 from domain.client import Client
 from domain.shared import Actor, TechplanAggregate, TechplanEvent
@@ -128,10 +128,9 @@ class Store:
             aggregate: Any = self.app.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise NotFound(f"{what} not found") from None
-        if not isinstance(aggregate, cls) or not principal.may_see(
-            aggregate.tenant_id, aggregate.client_id
-        ):
+        if not isinstance(aggregate, cls):
             raise NotFound(f"{what} not found")
+        _check_visible(cls, principal, aggregate.tenant_id, aggregate.client_id)
         if version is not None and aggregate.version != version:
             raise NotFound(f"{what} has no version {version}")
         if if_match is not None and aggregate.version != if_match:
@@ -163,8 +162,28 @@ class Store:
             result.append(RecordedEvent(event=event, position=row["notification_id"]))  # type: ignore[arg-type]
         return result
 
+    def history(
+        self, cls: type[TechplanAggregate], aggregate_id: UUID, principal: Principal
+    ) -> list[RecordedEvent]:
+        """The events of an aggregate the principal may see, in one read: the creation event
+        names its type, tenant and client, which never change."""
+        recorded = self.recorded_events(aggregate_id)
+        first = recorded[0].event if recorded else None
+        if first is None or getattr(first, "originator_topic", None) != get_topic(cls):
+            raise NotFound(f"{cls.aggregate_type} not found")
+        _check_visible(cls, principal, first.tenant_id, first.client_id)
+        return recorded
+
     def decode(self, stored: StoredEvent) -> TechplanEvent:
         return self.app.mapper.to_domain_event(stored)  # type: ignore[return-value]
+
+
+def _check_visible(
+    cls: type[TechplanAggregate], principal: Principal, tenant_id: UUID, client_id: UUID
+) -> None:
+    """Another tenant's (or an unseen client's) aggregate answers exactly like a missing one."""
+    if not principal.may_see(tenant_id, client_id):
+        raise NotFound(f"{cls.aggregate_type} not found")
 
 
 def retrying(attempt: Callable[[], T], *, if_match: int | None, tries: int = 30) -> T:
@@ -188,7 +207,3 @@ def retrying(attempt: Callable[[], T], *, if_match: int | None, tries: int = 30)
                 ) from None
             last = exc
     raise Conflict("the resource is changing too quickly; try again") from last
-
-
-def events_of(recorded: Sequence[RecordedEvent]) -> list[TechplanEvent]:
-    return [r.event for r in recorded]

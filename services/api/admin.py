@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
@@ -113,7 +113,3 @@ def _check_clients(
             store.load(Client, client_id, principal)
         except NotFound:
             raise Invalid(f"no client {client_id}", field="client_ids") from None
-
-
-def no_content() -> Response[None]:
-    return Response(None, status_code=204)

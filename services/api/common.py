@@ -178,10 +178,3 @@ def client_list(
     with c.db.tenant_tx(principal.tenant_id) as cur:
         rows = query(cur, client.id, after=after, limit=limit + 1)
     return page(rows, limit)
-
-
-def read_tx(c: Container, principal: Principal) -> Any:
-    return c.db.tenant_tx(principal.tenant_id)
-
-
-Handler = Callable[..., Any]

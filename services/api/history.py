@@ -32,8 +32,7 @@ def load_at(
     if as_of is not None:
         if as_of.tzinfo is None:
             raise Invalid("as_of needs a time zone offset", field="as_of")
-        current = c.c.store.load(cls, aggregate_id, c.principal)  # tenancy check first
-        version = version_as_of(c.c.store.recorded_events(current.id), as_of)
+        version = version_as_of(c.c.store.history(cls, aggregate_id, c.principal), as_of)
         if version is None:
             raise NotFound(f"{what} did not exist at {as_of.isoformat()}")
     if version is not None and version < 1:
@@ -46,8 +45,7 @@ def history_router(kind: str, cls: type[TechplanAggregate]) -> Router:
 
     def recorded(c: Ctx, raw_id: str) -> list[Any]:
         c.principal.require(*READ)
-        aggregate = c.c.store.load(cls, uuid_of(raw_id, what), c.principal)
-        return c.c.store.recorded_events(aggregate.id)
+        return c.c.store.history(cls, uuid_of(raw_id, what), c.principal)
 
     def history(
         request: Request[Any, Any, Any],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID, uuid4
 
 from domain.client import Client
@@ -38,11 +37,3 @@ def update_client(ctx: Ctx, client_id: UUID, data: ClientPatch) -> tuple[Client,
         return client, ctx.c.store.save(client)
 
     return retrying(attempt, if_match=ctx.if_match)
-
-
-def get_client(ctx: Ctx, client_id: UUID, version: int | None = None) -> Client:
-    return ctx.c.store.load(Client, client_id, ctx.principal, version=version)
-
-
-def client_view(client: Client) -> dict[str, Any]:
-    return client.view()
