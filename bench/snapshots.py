@@ -30,8 +30,9 @@ import psycopg
 from domain.calendar import FiscalQuarter
 from domain.plan import Period, RecurringCost, TechnologyPlan
 from domain.shared import Actor, Decision, Money, Priority
+from infra.eventstore import EventStore
 from services.settings import Settings
-from services.store import EventStore, Store
+from services.store import Store
 
 ADMIN_URL = os.environ.get(
     "TECHPLAN_BENCH_ADMIN_URL",

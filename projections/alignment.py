@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from infra.db import Cursor
 from projections import shared
 from projections.base import Projection
-from services.db import Cursor
 
 projection = Projection()
 projection.name = "alignment"

@@ -34,10 +34,10 @@ from eventsourcing.persistence import (
 )
 
 from domain.shared import TechplanAggregate, TechplanEvent
+from infra.db import Cursor
+from infra.eventstore import ActorAsDict, RecordedEvent
 from projections.base import Projection
-from services.db import Cursor
 from services.history import history_item
-from services.store import ActorAsDict, RecordedEvent
 
 AUDIT_COLUMNS = (
     "position",

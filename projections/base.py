@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from domain.shared import TechplanEvent
-from services.db import Cursor
+from infra.db import Cursor
 
 Fold = Callable[[Cursor, Any, int], None]
 

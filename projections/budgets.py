@@ -11,8 +11,8 @@ from typing import Any
 from uuid import UUID
 
 from domain.budget import Budget, BudgetStatus
+from infra.db import Cursor
 from projections.base import Projection
-from services.db import Cursor
 
 B = Budget
 projection = Projection()

@@ -6,8 +6,8 @@ from typing import Any
 from uuid import UUID
 
 from domain.client import Client
+from infra.db import Cursor
 from projections.base import Projection
-from services.db import Cursor
 
 projection = Projection()
 projection.name = "clients"

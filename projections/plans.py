@@ -9,8 +9,8 @@ from uuid import UUID
 from psycopg.types.json import Jsonb
 
 from domain.plan import InitiativeStatus, TechnologyPlan
+from infra.db import Cursor
 from projections.base import Projection
-from services.db import Cursor
 
 P = TechnologyPlan
 projection = Projection()

@@ -13,9 +13,9 @@ from uuid import UUID
 
 from domain.budget import Budget
 from domain.calendar import FiscalQuarter, FiscalYear
+from infra.db import Cursor
 from projections import shared
 from projections.base import Projection
-from services.db import Cursor
 
 B = Budget
 

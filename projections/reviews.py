@@ -10,8 +10,8 @@ import msgspec
 
 from domain.review import Review
 from domain.shared import rfc3339
+from infra.db import Cursor
 from projections.base import Projection
-from services.db import Cursor
 
 R = Review
 

@@ -9,9 +9,9 @@ from uuid import UUID
 from domain.calendar import FiscalQuarter
 from domain.plan import annual_run_rate
 from domain.shared import Money
+from infra.db import Cursor
 from projections import shared
 from projections.base import Projection
-from services.db import Cursor
 
 projection = Projection()
 projection.name = "roadmap"

@@ -17,8 +17,8 @@ from typing import Any
 
 from eventsourcing.persistence import StoredEvent
 
+from infra.db import Cursor, Database
 from projections.base import Projection
-from services.db import Cursor, Database
 from services.store import Store
 
 log = logging.getLogger("techplan.projections")

@@ -15,8 +15,8 @@ from domain.client import Client
 from domain.plan import TechnologyPlan
 from domain.shared import TechplanEvent
 from domain.strategy import Strategy
+from infra.db import Cursor
 from projections.base import Fold, Projection
-from services.db import Cursor
 
 P = TechnologyPlan
 

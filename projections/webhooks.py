@@ -19,8 +19,8 @@ from typing import Any
 from uuid import uuid4
 
 from domain.shared import TechplanEvent
+from infra.db import Cursor
 from projections.base import Projection, rls
-from services.db import Cursor
 from services.webhooks import payload
 from services.webhooks.event_types import matches
 

@@ -16,7 +16,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from domain.shared import Actor, Role
-from services.db import Cursor, Database
+from infra.db import Cursor, Database
 from services.errors import Forbidden, Invalid, NotFound, Unauthorized
 
 KEY_PREFIX = "tpk_"

@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from infra.db import Database, check_reachable
+from infra.eventstore import EventStore
 from projections.runner import Runner, all_projections
-from services.db import Database, check_reachable
 from services.settings import Settings
-from services.store import EventStore, Store
+from services.store import Store
 
 
 @dataclass

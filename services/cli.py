@@ -20,8 +20,8 @@ def _fail(message: str) -> int:
 
 
 def _container(settings: Settings, *, need_redis: bool = False) -> Container:
+    from infra.db import check_reachable
     from services.bootstrap import bootstrap
-    from services.db import check_reachable
 
     check_reachable(settings.require_database())
     if need_redis:
@@ -56,7 +56,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
-    from services.db import check_reachable
+    from infra.db import check_reachable
     from services.redis import check_redis
     from workers.main import run_worker
 

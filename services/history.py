@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.shared import TechplanAggregate
-from services.store import RecordedEvent
+from infra.eventstore import RecordedEvent
 
 IGNORED = {"version", "position", "created_id"}
 

@@ -23,8 +23,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from litestar.types import ASGIApp
 
+from infra.db import Database
 from services.auth import authenticate
-from services.db import Database
 from services.errors import Unauthorized
 
 TTL = "24 hours"

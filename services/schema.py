@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from infra.db import Database
 from projections.runner import TRACKING_DDL, Runner
-from services.db import Database
 from services.store import Store
 
 CORE_DDL = (

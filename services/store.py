@@ -1,4 +1,4 @@
-"""The event store: one eventsourcing Application shared by all tenants (pooled model).
+"""Loading and saving aggregates for a principal.
 
 Every load checks the aggregate's tenant and the principal's clients, so an id of another
 tenant answers exactly like an id that does not exist.
@@ -9,81 +9,20 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent, Transcoding
-from eventsourcing.utils import Environment, get_topic
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.utils import get_topic
 
-from domain.client import Client
-from domain.shared import Actor, TechplanAggregate, TechplanEvent
-from domain.strategy import Strategy
+from domain.shared import TechplanAggregate, TechplanEvent
+from infra.eventstore import EventStore, RecordedEvent
 from services.auth import Principal
 from services.errors import Conflict, NotFound, PreconditionFailed
 
 A = TypeVar("A", bound=TechplanAggregate)
 T = TypeVar("T")
-
-
-class ActorAsDict(Transcoding):
-    type = Actor
-    name = "actor"
-
-    def encode(self, obj: Actor) -> dict[str, str]:
-        return obj.as_dict()
-
-    def decode(self, data: dict[str, str]) -> Actor:
-        return Actor(**data)
-
-
-def aggregate_classes() -> list[type[TechplanAggregate]]:
-    classes: list[type[TechplanAggregate]] = [Client, Strategy]
-    try:  # the tactical aggregates, once they exist
-        from domain.budget import Budget
-        from domain.plan import TechnologyPlan
-
-        classes += [TechnologyPlan, Budget]
-    except ImportError:  # pragma: no cover
-        pass
-    from domain.review import Review
-
-    classes.append(Review)
-    return classes
-
-
-class EventStore(Application[UUID]):
-    name = "techplan"
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {}
-
-    def __init__(self, env: dict[str, str], snapshot_interval: int = 100) -> None:
-        type(self).snapshotting_intervals = {cls: snapshot_interval for cls in aggregate_classes()}
-        super().__init__(env)
-
-    def construct_env(self, name: str, env: Any = None) -> Environment:
-        # Only what the settings gave us: never the ambient os.environ.
-        values = {"IS_SNAPSHOTTING_ENABLED": "y", **dict(env or {})}
-        return Environment(name, values)
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        transcoder.register(ActorAsDict())
-
-
-@dataclass(frozen=True)
-class RecordedEvent:
-    event: TechplanEvent
-    position: int
-
-    @property
-    def version(self) -> int:
-        return self.event.originator_version
-
-    @property
-    def occurred_at(self) -> datetime:
-        return self.event.timestamp
 
 
 class Store:

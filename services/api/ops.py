@@ -6,8 +6,8 @@ from typing import Any
 
 from litestar import Request, Response, get
 
+from domain.catalogue import event_types
 from services.api.common import container
-from services.catalogue import event_types
 
 
 @get("/health/live", tags=["operations"])

@@ -15,6 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 
 from domain.calendar import FiscalQuarter
+from domain.catalogue import event_classes
 from domain.client import Client
 from domain.review import Review
 from domain.shared import rfc3339
@@ -31,7 +32,6 @@ from services.api.history import history_router
 from services.api.reviews import ClientReviewsController, ReviewController
 from services.auth import READ, Principal
 from services.bootstrap import Container
-from services.catalogue import event_classes
 from services.errors import Conflict, Invalid, NotFound
 from services.history import IGNORED, diff
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from services.catalogue import event_classes
+from domain.catalogue import event_classes
 from services.errors import Invalid
 
 

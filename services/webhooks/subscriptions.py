@@ -15,9 +15,9 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from domain.shared import rfc3339
+from infra.db import Cursor
 from projections.webhooks import CHANNEL, wake
 from services.bootstrap import Container
-from services.db import Cursor
 from services.errors import Conflict, Invalid, NotFound, PreconditionFailed
 from services.webhooks import guard
 from services.webhooks.event_types import validate

@@ -10,10 +10,10 @@ import pytest
 
 from domain.client import Client
 from domain.shared import Actor, Decision
+from infra.eventstore import EventStore
 from services.auth import Principal
 from services.errors import NotFound
 from services.settings import Settings
-from services.store import EventStore
 
 
 def test_store_ignores_ambient_environment(

@@ -16,8 +16,8 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import StoredEvent
 
-from services.catalogue import event_classes
-from services.store import EventStore
+from domain.catalogue import event_classes
+from infra.eventstore import EventStore
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 ROWS = [json.loads(line) for line in (FIXTURES / "stored_events.jsonl").read_text().splitlines()]

@@ -1,4 +1,4 @@
-"""The catalogue of event type names, derived from the event classes themselves."""
+"""The aggregates and the catalogue of event type names, derived from the event classes."""
 
 from __future__ import annotations
 
@@ -6,14 +6,21 @@ import inspect
 from functools import cache
 from typing import Any
 
-from domain.shared import TechplanEvent
-from services.store import aggregate_classes
+from domain.budget import Budget
+from domain.client import Client
+from domain.plan import TechnologyPlan
+from domain.review import Review
+from domain.shared import TechplanAggregate, TechplanEvent
+from domain.strategy import Strategy
+
+# Every aggregate the store holds; snapshots, the catalogue and the fixture test use this list.
+AGGREGATES: tuple[type[TechplanAggregate], ...] = (Client, Strategy, TechnologyPlan, Budget, Review)
 
 
 @cache
 def event_classes() -> dict[str, type[TechplanEvent]]:
     found: dict[str, type[TechplanEvent]] = {}
-    for aggregate in aggregate_classes():
+    for aggregate in AGGREGATES:
         for _, member in inspect.getmembers(aggregate, inspect.isclass):
             if issubclass(member, TechplanEvent) and member.__qualname__.startswith(
                 aggregate.__name__ + "."
