@@ -37,6 +37,7 @@ from uuid import UUID, uuid4
 import psycopg
 
 from bench.workload import Workload
+from domain.plan import TechnologyPlan
 from domain.shared import Actor, Decision, Money
 from projections.rebuild import rebuild
 from services.bootstrap import Container, bootstrap
@@ -111,11 +112,23 @@ def baseline_inserts(c: Container, rows: int, batch: int = 2000) -> float:
 # ---------------------------------------------------------------- rebuilds
 
 
+def plan_ids(c: Container, n: int) -> list[UUID]:
+    """The first `n` plans of the log."""
+    found: list[UUID] = []
+    position = 0
+    while len(found) < n and (batch := c.store.app.read_log(position, 2000)):
+        found += [
+            r.event.originator_id for r in batch if isinstance(r.event, TechnologyPlan.Created)
+        ]
+        position = batch[-1].position
+    return found[:n]
+
+
 def rebuild_rate(c: Container, names: list[str], events: int) -> tuple[float, dict[str, float]]:
     seconds: dict[str, float] = {}
     for name in names:
         started = time.perf_counter()
-        rebuild(c, name)
+        rebuild(c.runner, name)
         seconds[name] = time.perf_counter() - started
         say(f"  rebuilt {name:<11} {seconds[name]:7.1f} s  {events / seconds[name]:9,.0f} events/s")
     return events / sum(seconds.values()), seconds
@@ -254,13 +267,7 @@ def run(c: Container, url: str, args: argparse.Namespace) -> int:
         f"  ({all_rate / baseline:.2f} x baseline; {sum(seconds.values()):.0f} s in all)"
     )
 
-    with c.db.tx() as cur:
-        cur.execute(
-            f"SELECT DISTINCT originator_id FROM {c.runner.events_table()}"
-            " WHERE topic LIKE %s LIMIT 200",
-            ("%TechnologyPlan.Created",),
-        )
-        plans = [r["originator_id"] for r in cur.fetchall()]
+    plans = plan_ids(c, 200)
     worker = start_worker(url, f"techplan-bench:{secrets.token_hex(4)}")
     try:
         wait_caught_up(c, timeout=600)

@@ -57,6 +57,19 @@ class Database:
             yield cur
 
 
+def rls(table: str) -> list[str]:
+    """Forced row-level security on a table with `tenant_id`: rows of the transaction's
+    tenant only, every row for the projector's transaction; nothing without either."""
+    return [
+        f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+        f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
+        f"DROP POLICY IF EXISTS tenant_isolation ON {table}",
+        f"CREATE POLICY tenant_isolation ON {table} USING ("
+        " tenant_id = nullif(current_setting('techplan.tenant_id', true), '')::uuid"
+        " OR current_setting('techplan.projector', true) = 'on')",
+    ]
+
+
 def check_reachable(url: str) -> None:
     """Raise a one-line error when PostgreSQL cannot be reached with `url`."""
     try:

@@ -2,18 +2,25 @@
 
 Configured only from the mapping it is given (never the ambient environment): PostgreSQL in
 production, `{"PERSISTENCE_MODULE": "eventsourcing.popo"}` in memory for use-case tests.
+
+It is also the one reader of its notification log (`EventLog`): projections, the webhook
+fan-out and replays read positions and decoded events through `read_log`, on either
+persistence, and nothing else of the project writes SQL against the library's tables.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import JSONTranscoder, Transcoding
+from eventsourcing.persistence import JSONTranscoder, StoredEvent, Transcoding
+from eventsourcing.popo import POPOApplicationRecorder
+from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import Environment
+from psycopg.sql import SQL, Identifier
 
 from domain.catalogue import AGGREGATES
 from domain.shared import Actor, TechplanEvent
@@ -28,6 +35,44 @@ class ActorAsDict(Transcoding):
 
     def decode(self, data: dict[str, str]) -> Actor:
         return Actor(**data)
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    """A stored event, decoded, with its position in the notification log."""
+
+    event: TechplanEvent
+    position: int
+
+    @property
+    def version(self) -> int:
+        return self.event.originator_version
+
+    @property
+    def occurred_at(self) -> datetime:
+        return self.event.timestamp
+
+
+class UnreadableEvent(Exception):
+    """A stored event that does not decode (an unknown topic, a missing upcaster)."""
+
+    def __init__(self, position: int, cause: Exception) -> None:
+        super().__init__(f"the event at position {position} does not decode: {cause}")
+        self.position = position
+        self.cause = cause
+
+
+class EventLog(Protocol):
+    """The notification log in position order: gap-free, since the recorder commits in
+    position order (see DESIGN.md)."""
+
+    def read_log(self, after: int, limit: int, *, upto: int | None = None) -> list[RecordedEvent]:
+        """At most `limit` events with positions above `after` (and at most `upto`)."""
+        ...
+
+    def max_position(self) -> int:
+        """The newest position, 0 for an empty log."""
+        ...
 
 
 class EventStore(Application[UUID]):
@@ -47,16 +92,57 @@ class EventStore(Application[UUID]):
         super().register_transcodings(transcoder)
         transcoder.register(ActorAsDict())
 
+    # ------------------------------------------------------------ the log (EventLog)
 
-@dataclass(frozen=True)
-class RecordedEvent:
-    event: TechplanEvent
-    position: int
+    def read_log(self, after: int, limit: int, *, upto: int | None = None) -> list[RecordedEvent]:
+        # The library's own query: one indexed range scan, a prepared statement, on either
+        # persistence.
+        notifications = self.recorder.select_notifications(
+            after, limit, stop=upto, inclusive_of_start=False
+        )
+        return [RecordedEvent(self._decode_at(n, n.id), n.id) for n in notifications]
 
-    @property
-    def version(self) -> int:
-        return self.event.originator_version
+    def max_position(self) -> int:
+        return self.recorder.max_notification_id() or 0
 
-    @property
-    def occurred_at(self) -> datetime:
-        return self.event.timestamp
+    def aggregate_events(self, aggregate_id: UUID) -> list[RecordedEvent]:
+        """The aggregate's events with their positions, oldest first, in one read."""
+        return [RecordedEvent(self.decode(s), p) for s, p in self._positioned(aggregate_id)]
+
+    def decode(self, stored: StoredEvent) -> TechplanEvent:
+        return self.mapper.to_domain_event(stored)  # type: ignore[return-value]
+
+    def _decode_at(self, stored: StoredEvent, position: int) -> TechplanEvent:
+        try:
+            return self.decode(stored)
+        except Exception as exc:
+            raise UnreadableEvent(position, exc) from exc
+
+    def _positioned(self, aggregate_id: UUID) -> list[tuple[StoredEvent, int]]:
+        # The library reads an aggregate's events without their positions; history needs
+        # both, so this is the one query of our own on its tables.
+        recorder = self.recorder
+        if isinstance(recorder, PostgresApplicationRecorder):
+            datastore = recorder.datastore
+            statement = SQL(
+                "SELECT originator_version, topic, state, notification_id FROM {}.{}"
+                " WHERE originator_id = %s ORDER BY originator_version"
+            ).format(Identifier(datastore.schema), Identifier(recorder.events_table_name))
+            with datastore.transaction(commit=False) as cur:
+                cur.execute(statement, (aggregate_id,))
+                rows = cur.fetchall()
+            return [
+                (
+                    StoredEvent(
+                        aggregate_id, r["originator_version"], r["topic"], bytes(r["state"])
+                    ),
+                    r["notification_id"],
+                )
+                for r in rows
+            ]
+        if isinstance(recorder, POPOApplicationRecorder):
+            with recorder._database_lock:
+                index = recorder._stored_events_index[str(aggregate_id)]
+                # A position is the event's index in the in-memory log, counted from 1.
+                return [(recorder._stored_events[i], i + 1) for _, i in sorted(index.items())]
+        raise TypeError(f"no log positions for {type(recorder).__name__}")

@@ -36,8 +36,8 @@ from eventsourcing.persistence import (
 from domain.shared import TechplanAggregate, TechplanEvent
 from infra.db import Cursor
 from infra.eventstore import ActorAsDict, RecordedEvent
+from infra.history import history_item
 from projections.base import Projection
-from services.history import history_item
 
 AUDIT_COLUMNS = (
     "position",

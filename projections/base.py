@@ -1,4 +1,5 @@
-"""What a read model is: its tables' DDL and one small function per event it folds.
+"""What a read model is: a projection (its tables' DDL and one small function per event it
+folds), or a view that keeps no table of its own and queries projections' tables.
 
 Every table carries `tenant_id` under forced row-level security, keyed on a per-transaction
 setting; only the projector's transaction (`techplan.projector = on`) sees every tenant.
@@ -6,24 +7,14 @@ setting; only the projector's transaction (`techplan.projector = on`) sees every
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from domain.shared import TechplanEvent
-from infra.db import Cursor
+from infra.db import Cursor, rls
 
 Fold = Callable[[Cursor, Any, int], None]
-
-
-def rls(table: str) -> list[str]:
-    return [
-        f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
-        f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
-        f"DROP POLICY IF EXISTS tenant_isolation ON {table}",
-        f"CREATE POLICY tenant_isolation ON {table} USING ("
-        " tenant_id = nullif(current_setting('techplan.tenant_id', true), '')::uuid"
-        " OR current_setting('techplan.projector', true) = 'on')",
-    ]
 
 
 class Projection:
@@ -65,3 +56,16 @@ class Projection:
     def truncate(self, cur: Cursor) -> None:
         for table in self.tables:
             cur.execute(f"DELETE FROM {table}")
+
+
+@dataclass(frozen=True)
+class View:
+    """A read model answered by queries over the tables of the projections it `reads`: each
+    table has one fold, so a new field is added in one place. It is as fresh as the least
+    fresh of them, which is what `min_position` waits for."""
+
+    name: str
+    reads: tuple[Projection, ...]
+
+    def position(self, positions: Mapping[str, int]) -> int:
+        return min(positions.get(p.name, 0) for p in self.reads)

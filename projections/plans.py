@@ -1,5 +1,6 @@
 """The plans list: one row per plan, and one row per initiative (its current fields), from
-which the list counts initiatives by status and later read models can read initiatives."""
+which the list counts initiatives by status and the roadmap, the alignment and the portfolio
+read a client's initiatives."""
 
 from __future__ import annotations
 
@@ -48,6 +49,10 @@ projection.ddl = (
     " ON plan_initiatives_view (plan_id, created_position)",
     "CREATE INDEX IF NOT EXISTS plan_initiatives_view_client"
     " ON plan_initiatives_view (tenant_id, client_id, status)",
+    "CREATE INDEX IF NOT EXISTS plan_initiatives_view_order"
+    " ON plan_initiatives_view (client_id, created_position)",
+    "CREATE INDEX IF NOT EXISTS plan_initiatives_view_quarter"
+    " ON plan_initiatives_view (client_id, target_quarter)",
 )
 
 
@@ -192,6 +197,22 @@ def view(row: dict[str, Any]) -> dict[str, Any]:
         "initiative_count": sum(by_status.values()),
         "initiatives_by_status": by_status,
         "version": row["version"],
+    }
+
+
+def initiative_view(row: dict[str, Any]) -> dict[str, Any]:
+    """An initiative as the roadmap, alignment and portfolio show it, with its plan."""
+    return {
+        "id": str(row["id"]),
+        "plan_id": str(row["plan_id"]),
+        "title": row["title"],
+        "category": row["category"],
+        "goal_ids": [str(g) for g in row["goal_ids"]],
+        "target_quarter": row["target_quarter"],
+        "one_time_cost": row["one_time_cost"],
+        "recurring_cost": row["recurring_cost"],
+        "priority": row["priority"],
+        "status": row["status"],
     }
 
 

@@ -18,8 +18,7 @@ import time
 
 import psycopg
 
-from projections.runner import fold_rows, select_after
-from services.bootstrap import Container
+from projections.runner import Runner, fold_events
 
 
 def _bar(done: int, total: int, started: float) -> None:
@@ -36,57 +35,57 @@ class RebuildRunning(Exception):
     """Another process is rebuilding this projection."""
 
 
-def rebuild(c: Container, name: str, *, progress: bool = False, batch: int = 2000) -> int:
+def rebuild(runner: Runner, name: str, *, progress: bool = False, batch: int = 2000) -> int:
+    """Rebuild the runner's projection `name` from its log into its database."""
     # One rebuild per projection at a time, whichever process runs it: a session lock on a
     # connection of its own, released when the rebuild ends or its process dies.
-    with psycopg.connect(c.db.url, autocommit=True) as guard:
+    with psycopg.connect(runner.db.url, autocommit=True) as guard:
         got = guard.execute(
             "SELECT pg_try_advisory_lock(hashtext('techplan.rebuild'), hashtext(%s))", (name,)
         ).fetchone()
         if not got or not got[0]:
             raise RebuildRunning(f"a rebuild of {name} is already running")
-        return _rebuild(c, name, progress=progress, batch=batch)
+        return _rebuild(runner, name, progress=progress, batch=batch)
 
 
-def _rebuild(c: Container, name: str, *, progress: bool, batch: int) -> int:
-    projection = c.runner.by_name[name]
+def _rebuild(runner: Runner, name: str, *, progress: bool, batch: int) -> int:
+    db, log, projection = runner.db, runner.log, runner.by_name[name]
     schema = f"rebuild_{name}"
-    events_table = c.runner.events_table()
-    with c.db.tx() as cur:
+    with db.tx() as cur:
         cur.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         cur.execute(f"CREATE SCHEMA {schema}")
         cur.execute("SELECT set_config('search_path', %s, true)", (f"{schema}, public",))
         for statement in projection.schema():
             cur.execute(statement)
 
-    head = c.store.max_position()
+    head = log.max_position()
     started = time.monotonic()
     position = 0
     folded = 0
     while True:
-        with c.db.projector_tx() as cur:
+        events = log.read_log(position, batch)
+        with db.projector_tx() as cur:
             cur.execute("SELECT set_config('search_path', %s, true)", (f"{schema}, public",))
-            rows = select_after(cur, events_table, position, batch)
             with cur.connection.pipeline():
-                position = fold_rows(c.runner, cur, projection, rows, position)
-        folded += len(rows)
+                position = fold_events(cur, projection, events, position)
+        folded += len(events)
         if progress:
             _bar(min(position, head), max(head, position), started)
-        if len(rows) < batch:
+        if len(events) < batch:
             break
 
-    with c.db.projector_tx() as cur:
+    with db.projector_tx() as cur:
         cur.execute(
             "SELECT pg_advisory_xact_lock(hashtext('techplan.projection'), hashtext(%s))", (name,)
         )
         cur.execute("SELECT 1 FROM projection_tracking WHERE name = %s FOR UPDATE", (name,))
         cur.execute("SELECT set_config('search_path', %s, true)", (f"{schema}, public",))
         while True:
-            rows = select_after(cur, events_table, position, batch)
+            events = log.read_log(position, batch)
             with cur.connection.pipeline():
-                position = fold_rows(c.runner, cur, projection, rows, position)
-            folded += len(rows)
-            if len(rows) < batch:
+                position = fold_events(cur, projection, events, position)
+            folded += len(events)
+            if len(events) < batch:
                 break
         cur.execute("SELECT set_config('search_path', 'public', true)")
         for table in projection.tables:

@@ -1,5 +1,8 @@
 """The roadmap: a client's initiatives (all its plans, cancelled ones left out) by fiscal
-quarter, with what each quarter costs once and adds per year."""
+quarter, with what each quarter costs once and adds per year.
+
+A view: it queries the clients' and the plans' tables, folded once by their projections.
+"""
 
 from __future__ import annotations
 
@@ -10,27 +13,17 @@ from domain.calendar import FiscalQuarter
 from domain.plan import annual_run_rate
 from domain.shared import Money
 from infra.db import Cursor
-from projections import shared
-from projections.base import Projection
+from projections import clients, plans
+from projections.base import View
 
-projection = Projection()
-projection.name = "roadmap"
-projection.tables = ("roadmap_clients", "roadmap_initiatives")
-projection.ddl = (
-    *shared.clients_ddl("roadmap_clients"),
-    *shared.initiatives_ddl("roadmap_initiatives"),
-    "CREATE INDEX IF NOT EXISTS roadmap_initiatives_quarter"
-    " ON roadmap_initiatives (client_id, target_quarter)",
-)
-shared.track_clients(projection, "roadmap_clients")
-shared.track_initiatives(projection, "roadmap_initiatives")
-
-
-# ---------------------------------------------------------------- queries
+projection = View("roadmap", reads=(clients.projection, plans.projection))
 
 
 def client_calendar(cur: Cursor, client_id: UUID) -> dict[str, Any] | None:
-    cur.execute("SELECT * FROM roadmap_clients WHERE id = %s", (client_id,))
+    cur.execute(
+        "SELECT id, fiscal_year_start_month, currency FROM clients_view WHERE id = %s",
+        (client_id,),
+    )
     return cur.fetchone()
 
 
@@ -39,7 +32,7 @@ def roadmap(
 ) -> dict[str, Any]:
     """Every quarter from `first` to `last`, empty ones too, and the unscheduled initiatives."""
     cur.execute(
-        "SELECT * FROM roadmap_initiatives WHERE client_id = %s AND status <> 'cancelled'"
+        "SELECT * FROM plan_initiatives_view WHERE client_id = %s AND status <> 'cancelled'"
         " AND (target_quarter IS NULL OR target_quarter BETWEEN %s AND %s)"
         " ORDER BY created_position",
         (client["id"], str(first), str(last)),
@@ -47,7 +40,7 @@ def roadmap(
     by_quarter: dict[str, list[dict[str, Any]]] = {}
     unscheduled = []
     for row in cur.fetchall():
-        item = shared.initiative_view(row)
+        item = plans.initiative_view(row)
         if row["target_quarter"] is None:
             unscheduled.append(item)
         else:

@@ -15,11 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eventsourcing.persistence import StoredEvent
-
 from infra.db import Cursor, Database
-from projections.base import Projection
-from services.store import Store
+from infra.eventstore import EventLog, RecordedEvent, UnreadableEvent
+from projections.base import Projection, View
 
 log = logging.getLogger("techplan.projections")
 
@@ -35,18 +33,8 @@ TRACKING_DDL = (
 
 
 def all_projections() -> list[Projection]:
-    from projections import (
-        alignment,
-        audit,
-        budgets,
-        clients,
-        plans,
-        portfolio,
-        reviews,
-        roadmap,
-        strategies,
-        webhooks,
-    )
+    """The read models that fold the log, one fold per table."""
+    from projections import audit, budgets, clients, plans, reviews, strategies
 
     return [
         clients.projection,
@@ -54,12 +42,15 @@ def all_projections() -> list[Projection]:
         plans.projection,
         budgets.projection,
         audit.projection,
-        roadmap.projection,
-        alignment.projection,
-        portfolio.projection,
         reviews.projection,
-        webhooks.projection,
     ]
+
+
+def all_views() -> list[View]:
+    """The read models that query the projections' tables."""
+    from projections import alignment, portfolio, roadmap
+
+    return [roadmap.projection, alignment.projection, portfolio.projection]
 
 
 @dataclass
@@ -72,11 +63,20 @@ class BatchResult:
 
 
 class Runner:
-    def __init__(self, db: Database, store: Store, projections: Sequence[Projection]) -> None:
+    """Runs `projections` over `log`; `views` are as fresh as the projections they read."""
+
+    def __init__(
+        self,
+        db: Database,
+        log: EventLog,
+        projections: Sequence[Projection],
+        views: Sequence[View] = (),
+    ) -> None:
         self.db = db
-        self.store = store
+        self.log = log
         self.projections = list(projections)
         self.by_name = {p.name: p for p in self.projections}
+        self.views = list(views)
 
     def ensure_tracking(self, cur: Cursor) -> None:
         for p in self.projections:
@@ -107,16 +107,16 @@ class Runner:
                 )
                 row = cur.fetchone()
                 start = row["position"] if row else 0
-                rows = select_after(cur, self.events_table(), start, limit)
-                position = fold_rows(self, cur, projection, rows, start)
-                if rows:
+                events = self.log.read_log(start, limit)
+                position = fold_events(cur, projection, events, start)
+                if events:
                     cur.execute(
                         "UPDATE projection_tracking SET position = %s, error = NULL,"
                         " error_position = NULL, updated_at = now() WHERE name = %s",
                         (position, projection.name),
                     )
-                return BatchResult(projection.name, len(rows), position)
-        except FoldFailed as failed:
+                return BatchResult(projection.name, len(events), position)
+        except (FoldFailed, UnreadableEvent) as failed:
             message = f"{type(failed.cause).__name__}: {failed.cause}"
             log.error(
                 "projection %s stopped at position %s: %s",
@@ -145,12 +145,14 @@ class Runner:
         return total
 
     def positions(self) -> dict[str, int]:
+        """Each projection's position, and each view's: its least fresh projection's."""
         with self.db.tx() as cur:
             cur.execute("SELECT name, position FROM projection_tracking")
-            return {r["name"]: r["position"] for r in cur.fetchall()}
+            positions = {r["name"]: r["position"] for r in cur.fetchall()}
+        return {**positions, **{v.name: v.position(positions) for v in self.views}}
 
     def status(self) -> list[dict[str, Any]]:
-        head = self.store.max_position()
+        head = self.log.max_position()
         with self.db.tx() as cur:
             cur.execute("SELECT * FROM projection_tracking ORDER BY name")
             rows = cur.fetchall()
@@ -166,38 +168,24 @@ class Runner:
             if r["name"] in self.by_name
         ]
 
-    def events_table(self) -> str:
-        recorder: Any = self.store.app.recorder
-        return f"{recorder.datastore.schema}.{recorder.events_table_name}"
 
-
-def select_after(cur: Cursor, events_table: str, position: int, limit: int) -> list[Any]:
-    cur.execute(
-        f"SELECT originator_id, originator_version, topic, state, notification_id"
-        f" FROM {events_table} WHERE notification_id > %s ORDER BY notification_id LIMIT %s",
-        (position, limit),
-    )
-    return cur.fetchall()
-
-
-def fold_rows(
-    runner: Runner, cur: Cursor, projection: Projection, rows: list[Any], position: int
+def fold_events(
+    cur: Cursor, projection: Projection, events: Sequence[RecordedEvent], position: int
 ) -> int:
-    """Fold the rows in order; returns the new position. A failure names its position
+    """Fold the events in order; returns the new position. A failure names its position
     (a failure to flush the batch's buffered writes names the batch's first)."""
     projection.begin(cur)
-    for r in rows:
-        current = r["notification_id"]
+    for recorded in events:
         try:
-            projection.fold(cur, runner.store.decode(_stored(r)), current)
+            projection.fold(cur, recorded.event, recorded.position)
         except Exception as exc:
-            raise FoldFailed(current, exc) from exc
-        position = current
-    if rows:
+            raise FoldFailed(recorded.position, exc) from exc
+        position = recorded.position
+    if events:
         try:
             projection.flush(cur)
         except Exception as exc:
-            raise FoldFailed(rows[0]["notification_id"], exc) from exc
+            raise FoldFailed(events[0].position, exc) from exc
     return position
 
 
@@ -206,12 +194,3 @@ class FoldFailed(Exception):
         super().__init__(str(cause))
         self.position = position
         self.cause = cause
-
-
-def _stored(row: dict[str, Any]) -> StoredEvent:
-    return StoredEvent(
-        originator_id=row["originator_id"],
-        originator_version=row["originator_version"],
-        topic=row["topic"],
-        state=bytes(row["state"]),
-    )

@@ -10,9 +10,10 @@ from typing import Any
 
 from infra.db import Database, check_reachable
 from infra.eventstore import EventStore
-from projections.runner import Runner, all_projections
+from projections.runner import Runner, all_projections, all_views
 from services.settings import Settings
 from services.store import Store
+from services.webhooks.fanout import projection as webhook_fanout
 
 
 @dataclass
@@ -34,5 +35,5 @@ def bootstrap(settings: Settings) -> Container:
     db = Database(url, max_size=settings.db_pool_size + settings.db_pool_max_overflow)
     db.open()
     store = Store(EventStore(settings.eventsourcing_env(), settings.snapshot_interval))
-    runner = Runner(db, store, all_projections())
+    runner = Runner(db, store.app, [*all_projections(), webhook_fanout], all_views())
     return Container(settings=settings, db=db, store=store, runner=runner)

@@ -97,7 +97,7 @@ def cmd_projections(settings: Settings, args: argparse.Namespace) -> int:
         if args.name not in c.runner.by_name:
             return _fail(f"no projection {args.name!r}; known: {', '.join(c.runner.by_name)}")
         try:
-            rebuild(c, args.name, progress=True)
+            rebuild(c.runner, args.name, progress=True)
         except RebuildRunning as exc:
             return _fail(str(exc))
         return 0

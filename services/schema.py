@@ -1,10 +1,36 @@
-"""`techplan migrate`: create or upgrade every table. Idempotent; needs no superuser."""
+"""`techplan migrate`: create or upgrade every table. Idempotent; needs no superuser.
+
+A projection whose `version` is above the one its tracking row records is rebuilt (and swapped
+in while the old tables keep serving); the tables of read models that no longer exist are
+dropped.
+"""
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from infra.db import Database
+from projections.rebuild import RebuildRunning, rebuild
 from projections.runner import TRACKING_DDL, Runner
 from services.store import Store
+from services.webhooks import tables as webhook_tables
+
+# Read models that became views over the base tables (issue 8): their copies of clients,
+# strategies, goals, initiatives and budgets.
+RETIRED_PROJECTIONS = ("roadmap", "alignment", "portfolio")
+RETIRED_TABLES = (
+    "roadmap_clients",
+    "roadmap_initiatives",
+    "alignment_strategies",
+    "alignment_goals",
+    "alignment_initiatives",
+    "portfolio_clients",
+    "portfolio_strategies",
+    "portfolio_goals",
+    "portfolio_initiatives",
+    "portfolio_budgets",
+    "portfolio_budget_lines",
+)
 
 CORE_DDL = (
     """CREATE TABLE IF NOT EXISTS tenants (
@@ -40,9 +66,20 @@ def migrate(db: Database, store: Store, runner: Runner) -> None:
     store.create_tables()
     with db.tx() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(hashtext('techplan.migrate'))")
-        for statement in CORE_DDL + TRACKING_DDL:
+        for statement in (*CORE_DDL, *TRACKING_DDL, *webhook_tables.schema()):
             cur.execute(statement)
+        for table in RETIRED_TABLES:
+            cur.execute(f"DROP TABLE IF EXISTS {table}")
+        cur.execute(
+            "DELETE FROM projection_tracking WHERE name = ANY(%s)", (list(RETIRED_PROJECTIONS),)
+        )
         for projection in runner.projections:
             for statement in projection.schema():
                 cur.execute(statement)
         runner.ensure_tracking(cur)
+        cur.execute("SELECT name, version FROM projection_tracking")
+        recorded = {r["name"]: r["version"] for r in cur.fetchall()}
+    for projection in runner.projections:
+        if recorded.get(projection.name, projection.version) < projection.version:
+            with suppress(RebuildRunning):  # another process's migrate is rebuilding it
+                rebuild(runner, projection.name)

@@ -78,28 +78,7 @@ class Store:
 
     def recorded_events(self, aggregate_id: UUID) -> list[RecordedEvent]:
         """The aggregate's events with their notification-log positions, oldest first."""
-        recorder: Any = self.app.recorder
-        datastore = recorder.datastore
-        table = recorder.events_table_name
-        with datastore.transaction(commit=False) as cur:
-            cur.execute(
-                f"SELECT originator_id, originator_version, topic, state, notification_id "
-                f"FROM {datastore.schema}.{table} WHERE originator_id = %s "
-                f"ORDER BY originator_version",
-                (aggregate_id,),
-            )
-            rows = cur.fetchall()
-        result = []
-        for row in rows:
-            stored = StoredEvent(
-                originator_id=row["originator_id"],
-                originator_version=row["originator_version"],
-                topic=row["topic"],
-                state=bytes(row["state"]),
-            )
-            event = self.app.mapper.to_domain_event(stored)
-            result.append(RecordedEvent(event=event, position=row["notification_id"]))  # type: ignore[arg-type]
-        return result
+        return self.app.aggregate_events(aggregate_id)
 
     def history(
         self, cls: type[TechplanAggregate], aggregate_id: UUID, principal: Principal
@@ -114,7 +93,7 @@ class Store:
         return recorded
 
     def decode(self, stored: StoredEvent) -> TechplanEvent:
-        return self.app.mapper.to_domain_event(stored)  # type: ignore[return-value]
+        return self.app.decode(stored)
 
 
 def _check_visible(

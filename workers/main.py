@@ -2,23 +2,26 @@
 
 Projections are folded by a LISTEN/NOTIFY loop started with the worker (low lag); the cron
 `catch_up` every few seconds is the safety net if a notification was missed. Several workers
-may run at once: the runner's advisory locks decide who advances which projection.
+may run at once: the runner's advisory locks decide who advances which projection. Webhook
+deliveries (workers/deliveries.py) run in the same worker.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 from typing import Any
 
 from arq import cron
 from arq.worker import Worker
 
+from projections.rebuild import rebuild
 from services.bootstrap import bootstrap
 from services.redis import redis_settings
 from services.settings import Settings
+from workers import deliveries
 from workers.projector import Projector
+from workers.queue import queue_name
 
 log = logging.getLogger("techplan.worker")
 
@@ -29,50 +32,26 @@ async def catch_up(ctx: dict[str, Any]) -> int:
 
 
 async def rebuild_projection(ctx: dict[str, Any], name: str) -> int:
-    from projections.rebuild import rebuild
-
-    return await asyncio.to_thread(rebuild, ctx["container"], name)
-
-
-def queue_name(settings: Settings) -> str:
-    return f"{settings.redis_prefix}:queue"
-
-
-def _deliveries() -> Any:
-    """The optional webhook-delivery module: its FUNCTIONS, and CRON_JOBS, on_startup and
-    on_shutdown when it has them."""
-    try:
-        return importlib.import_module("workers.deliveries")
-    except ModuleNotFoundError as exc:
-        if exc.name != "workers.deliveries":
-            raise
-        return None
+    return await asyncio.to_thread(rebuild, ctx["container"].runner, name)
 
 
 def worker_functions() -> list[Any]:
-    functions: list[Any] = [catch_up, rebuild_projection]
-    deliveries = _deliveries()
-    if deliveries is None:
-        return functions
-    return functions + list(deliveries.FUNCTIONS)
+    return [catch_up, rebuild_projection, *deliveries.FUNCTIONS]
 
 
 def build_worker(settings: Settings, *, poll: float = 1.0, handle_signals: bool = True) -> Worker:
     projector = Projector(poll=poll)
-    deliveries = _deliveries()
 
     async def on_startup(ctx: dict[str, Any]) -> None:
         container = await asyncio.to_thread(bootstrap, settings)
         container.extras["arq"] = ctx["redis"]
         ctx["container"] = container
         projector.start_thread(container)
-        if hasattr(deliveries, "on_startup"):
-            await deliveries.on_startup(ctx)
+        await deliveries.on_startup(ctx)
         log.info("worker started: projections %s", ", ".join(container.runner.by_name))
 
     async def on_shutdown(ctx: dict[str, Any]) -> None:
-        if hasattr(deliveries, "on_shutdown"):
-            await deliveries.on_shutdown(ctx)
+        await deliveries.on_shutdown(ctx)
         projector.stop_thread()
         container = ctx.get("container")
         if container is not None:
@@ -82,7 +61,7 @@ def build_worker(settings: Settings, *, poll: float = 1.0, handle_signals: bool 
         functions=worker_functions(),
         cron_jobs=[
             cron(catch_up, second=set(range(0, 60, 5)), unique=True, run_at_startup=True),
-            *getattr(deliveries, "CRON_JOBS", []),
+            *deliveries.CRON_JOBS,
         ],
         redis_settings=redis_settings(settings.require_redis()),
         queue_name=queue_name(settings),

@@ -12,10 +12,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 
 from domain.shared import A, TechplanAggregate
+from infra.history import diff, history_item, replay, version_as_of
 from services.api.common import Ctx, check_limit, ctx, decode_cursor, encode_cursor, uuid_of
 from services.auth import READ, Principal
 from services.errors import Invalid, NotFound
-from services.history import diff, history_item, replay, version_as_of
 
 
 def load_at(

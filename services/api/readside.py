@@ -19,6 +19,7 @@ from domain.catalogue import event_classes
 from domain.client import Client
 from domain.review import Review
 from domain.shared import rfc3339
+from infra.history import IGNORED, diff
 from projections import alignment, audit, portfolio, roadmap
 from services.api.common import (
     check_limit,
@@ -33,7 +34,6 @@ from services.api.reviews import ClientReviewsController, ReviewController
 from services.auth import READ, Principal
 from services.bootstrap import Container
 from services.errors import Conflict, Invalid, NotFound
-from services.history import IGNORED, diff
 
 AGGREGATE_TYPES = ("client", "strategy", "plan", "budget", "review")
 MAX_QUARTERS = 40

@@ -16,11 +16,11 @@ from uuid import UUID, uuid4
 
 from domain.shared import rfc3339
 from infra.db import Cursor
-from projections.webhooks import CHANNEL, wake
 from services.bootstrap import Container
 from services.errors import Conflict, Invalid, NotFound, PreconditionFailed
 from services.webhooks import guard
 from services.webhooks.event_types import validate
+from services.webhooks.fanout import CHANNEL, wake
 from services.webhooks.secrets import SecretBox, new_secret
 
 ROTATION_GRACE = 24 * 3600  # seconds the previous secret keeps signing after a rotation
@@ -72,9 +72,7 @@ def head_position(c: Container, cur: Cursor) -> int:
     """The log's head, read while holding the fan-out (`hold_fanout`): the next batch sees
     what this transaction writes, so events after the head are never missed."""
     hold_fanout(cur)
-    cur.execute(f"SELECT coalesce(max(notification_id), 0) AS head FROM {c.runner.events_table()}")
-    row = cur.fetchone()
-    return int(row["head"]) if row else 0
+    return c.store.max_position()
 
 
 # ---------------------------------------------------------------- subscriptions

@@ -437,7 +437,7 @@ def test_folding_the_log_again_sends_nothing_twice(
         with container.db.tx() as cur:
             cur.execute("UPDATE projection_tracking SET position = 0 WHERE name = 'webhooks'")
         container.runner.catch_up(["webhooks"])
-        rebuild(container, "webhooks")
+        rebuild(container.runner, "webhooks")
         last = api.client()["position"]
         wait_until(settled(api, hook["id"], 3, "succeeded"))
         quiet(api, hook["id"], last)

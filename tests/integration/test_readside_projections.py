@@ -259,6 +259,6 @@ def test_one_rebuild_of_a_projection_at_a_time(c: Any) -> None:
     with psycopg.connect(c.settings.database_url, autocommit=True) as other:
         other.execute("SELECT pg_advisory_lock(hashtext('techplan.rebuild'), hashtext('audit'))")
         with pytest.raises(RebuildRunning):
-            rebuild(c, "audit")
-        assert rebuild(c, "reviews") == 0  # another projection is free to rebuild
-    assert rebuild(c, "audit") == 0  # the lock went with the other session
+            rebuild(c.runner, "audit")
+        assert rebuild(c.runner, "reviews") == 0  # another projection is free to rebuild
+    assert rebuild(c.runner, "audit") == 0  # the lock went with the other session
