@@ -13,6 +13,7 @@ from infra.db import Database
 from projections.rebuild import RebuildRunning, rebuild
 from projections.runner import TRACKING_DDL, Runner
 from services.store import Store
+from services.tenancy import purge
 from services.webhooks import tables as webhook_tables
 
 # Read models that became views over the base tables (issue 8): their copies of clients,
@@ -66,7 +67,7 @@ def migrate(db: Database, store: Store, runner: Runner) -> None:
     store.create_tables()
     with db.tx() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(hashtext('techplan.migrate'))")
-        for statement in (*CORE_DDL, *TRACKING_DDL, *webhook_tables.schema()):
+        for statement in (*CORE_DDL, *TRACKING_DDL, *webhook_tables.schema(), *purge.DDL):
             cur.execute(statement)
         for table in RETIRED_TABLES:
             cur.execute(f"DROP TABLE IF EXISTS {table}")
