@@ -18,6 +18,7 @@ from litestar.testing import TestClient
 from domain.client import Client
 from domain.shared import Actor, Decision
 from services.demo import load_demo
+from services.tenancy.export import events_table
 from tests.integration.readside import own_container, own_database
 from tests.integration.test_tenant_data import reads
 
@@ -136,7 +137,7 @@ def test_a_dump_under_writes_restores_into_a_working_techplan(
 def _busy_client(c: Any) -> Any:
     with c.db.tx() as cur:
         cur.execute(
-            f"SELECT originator_id FROM {c.runner.events_table()}"
+            f"SELECT originator_id FROM {events_table(c.store.app)}"
             " WHERE originator_version = 1 ORDER BY notification_id DESC LIMIT 1"
         )
         row = cur.fetchone()
