@@ -1,0 +1,129 @@
+"""Rate limits per API key and per tenant, shared by every API process through Redis.
+
+Built on `limits` (moving window in Redis, one Lua script a hit). "N per second, bursts of
+twice that" is a moving window of 2N requests in any two seconds: a quiet key may spend its
+burst at once, a busy one averages N a second.
+
+Redis is not on the write path of a command, so it must not stop one: when Redis does not
+answer within a few hundred milliseconds, requests pass unlimited, Redis is left alone for a
+second before it is asked again, and a warning says so (at most every ten seconds).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.aio.storage import RedisStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+
+log = logging.getLogger("techplan.ratelimit")
+
+WINDOW = 2  # seconds: a burst is twice the rate per second
+TIMEOUT = 0.25  # seconds Redis has to answer before requests pass unlimited
+REST_AFTER_FAILURE = 1.0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset: int  # seconds until the window has room again
+    scope: str = "key"  # which limit decided: "key" or "tenant"
+
+    @property
+    def retry_after(self) -> int:
+        return max(self.reset, 1)
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "RateLimit-Limit": str(self.limit),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(self.reset),
+            "RateLimit-Policy": f"{self.limit};w={WINDOW}",
+        }
+
+
+class RateLimits:
+    """`per_key` and `per_tenant` are requests per second; 0 turns that limit off."""
+
+    def __init__(self, redis_url: str, *, prefix: str, per_key: int, per_tenant: int) -> None:
+        self.key_item = _item(per_key)
+        self.tenant_item = _item(per_tenant)
+        self.storage = RedisStorage(
+            _limits_uri(redis_url),
+            implementation="redispy",
+            key_prefix=f"{prefix}:ratelimit",
+            wrap_exceptions=True,
+            socket_timeout=TIMEOUT,
+            socket_connect_timeout=TIMEOUT,
+        )
+        self.limiter = MovingWindowRateLimiter(self.storage)
+        self._resting_until = 0.0
+        self._warned_at = 0.0
+
+    @property
+    def enabled(self) -> bool:
+        return self.key_item is not None or self.tenant_item is not None
+
+    async def hit(self, key_id: str, tenant_id: str) -> Verdict | None:
+        """Count one request of the key; None when limiting is off or Redis is away."""
+        if not self.enabled or time.monotonic() < self._resting_until:
+            return None
+        try:
+            verdicts = []
+            for item, scope, who in (
+                (self.key_item, "key", key_id),
+                (self.tenant_item, "tenant", tenant_id),
+            ):
+                if item is None:
+                    continue
+                allowed = await self.limiter.hit(item, scope, who)
+                verdict = await self._verdict(item, scope, who, allowed)
+                if not allowed:
+                    return verdict
+                verdicts.append(verdict)
+        except Exception as exc:  # any storage failure: pass, and rest Redis for a moment
+            self._rest(exc)
+            return None
+        return min(verdicts, key=lambda v: v.remaining)
+
+    async def _verdict(self, item: RateLimitItem, scope: str, who: str, allowed: bool) -> Verdict:
+        stats = await self.limiter.get_window_stats(item, scope, who)
+        reset = max(math.ceil(stats.reset_time - time.time()), 0)
+        return Verdict(allowed, item.amount, stats.remaining, reset, scope)
+
+    def _rest(self, exc: Exception) -> None:
+        now = time.monotonic()
+        self._resting_until = now + REST_AFTER_FAILURE
+        if now - self._warned_at > 10:
+            self._warned_at = now
+            log.warning("rate limits are off while Redis does not answer: %s", type(exc).__name__)
+
+    async def close(self) -> None:
+        # limits keeps a redis-py client; close its connections with the app.
+        client = getattr(self.storage, "bridge", None)
+        storage = getattr(client, "storage", None)
+        if storage is not None and hasattr(storage, "aclose"):
+            await storage.aclose()
+
+
+def _item(per_second: int) -> RateLimitItem | None:
+    if per_second <= 0:
+        return None
+    return RateLimitItemPerSecond(per_second * WINDOW, WINDOW)
+
+
+def _limits_uri(redis_url: str) -> str:
+    """`limits` names its async Redis schemes `async+redis://` and `async+redis+unix://`."""
+    scheme = urlsplit(redis_url).scheme
+    if scheme == "unix":
+        return "async+redis+unix" + redis_url[len("unix") :]
+    if scheme in {"redis", "rediss"}:
+        return f"async+{redis_url}"
+    raise ValueError(f"REDIS_URL must be redis://, rediss:// or unix://, got {scheme}://")

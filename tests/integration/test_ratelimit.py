@@ -1,0 +1,104 @@
+"""Rate limits on the real Redis: per key, per tenant, shared by processes, and out of the way
+when Redis is not there."""
+
+from __future__ import annotations
+
+import secrets
+import subprocess
+import sys
+import textwrap
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from services.ratelimit import RateLimits
+from tests.conftest import REDIS_URL
+
+
+@pytest.fixture
+async def limits() -> AsyncIterator[Any]:
+    made: list[RateLimits] = []
+
+    def make(per_key: int, per_tenant: int, url: str = REDIS_URL, prefix: str = "") -> RateLimits:
+        limiter = RateLimits(
+            url,
+            prefix=prefix or f"techplan-test:{secrets.token_hex(4)}",
+            per_key=per_key,
+            per_tenant=per_tenant,
+        )
+        made.append(limiter)
+        return limiter
+
+    yield make
+    for limiter in made:
+        await limiter.close()
+
+
+async def hits(limiter: RateLimits, n: int, key: str, tenant: str) -> list[bool]:
+    answers = []
+    for _ in range(n):
+        verdict = await limiter.hit(key, tenant)
+        assert verdict is not None
+        answers.append(verdict.allowed)
+    return answers
+
+
+async def test_a_key_gets_a_burst_of_twice_its_rate_then_429(limits: Any) -> None:
+    limiter = limits(per_key=5, per_tenant=1000)
+    assert await hits(limiter, 10, "k1", "t1") == [True] * 10
+    refused = await limiter.hit("k1", "t1")
+    assert refused is not None and not refused.allowed and refused.scope == "key"
+    assert refused.retry_after >= 1 and refused.remaining == 0
+    assert refused.headers()["RateLimit-Limit"] == "10"
+    # Another key of the same tenant is not held back by the first one.
+    assert await hits(limiter, 10, "k2", "t1") == [True] * 10
+
+
+async def test_all_keys_of_a_tenant_share_the_tenant_limit(limits: Any) -> None:
+    limiter = limits(per_key=100, per_tenant=4)
+    assert await hits(limiter, 4, "a", "t") + await hits(limiter, 4, "b", "t") == [True] * 8
+    refused = await limiter.hit("c", "t")
+    assert refused is not None and not refused.allowed and refused.scope == "tenant"
+    # Another tenant goes on.
+    assert await hits(limiter, 8, "d", "other") == [True] * 8
+
+
+async def test_remaining_counts_down(limits: Any) -> None:
+    limiter = limits(per_key=3, per_tenant=0)
+    seen = [(await limiter.hit("k", "t")) for _ in range(3)]
+    assert [v.remaining for v in seen if v] == [5, 4, 3]
+
+
+async def test_limits_hold_across_processes(limits: Any) -> None:
+    prefix = f"techplan-test:{secrets.token_hex(4)}"
+    other_process = textwrap.dedent(
+        f"""
+        import asyncio
+        from services.ratelimit import RateLimits
+
+        async def main():
+            limiter = RateLimits({REDIS_URL!r}, prefix={prefix!r}, per_key=5, per_tenant=0)
+            for _ in range(10):
+                verdict = await limiter.hit("shared", "t")
+                assert verdict is not None and verdict.allowed
+            await limiter.close()
+
+        asyncio.run(main())
+        """
+    )
+    subprocess.run([sys.executable, "-c", other_process], check=True, timeout=60)
+    limiter = limits(per_key=5, per_tenant=0, prefix=prefix)
+    verdict = await limiter.hit("shared", "t")
+    assert verdict is not None and not verdict.allowed
+
+
+async def test_zero_turns_limiting_off(limits: Any) -> None:
+    limiter = limits(per_key=0, per_tenant=0)
+    assert not limiter.enabled
+    assert await limiter.hit("k", "t") is None
+
+
+async def test_without_redis_requests_pass(limits: Any) -> None:
+    limiter = limits(per_key=1, per_tenant=1, url="redis://127.0.0.1:1/0")
+    assert [await limiter.hit("k", "t") for _ in range(5)] == [None] * 5
