@@ -11,10 +11,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum, StrEnum
-from typing import Any, ClassVar, Final, TypeVar
+from typing import Any, ClassVar, Final, Self, TypeVar
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, Snapshot
+from eventsourcing.utils import get_topic
 
 # ---------------------------------------------------------------- errors
 
@@ -162,6 +163,17 @@ class Unset(Enum):
 UNSET: Final = Unset.UNSET
 
 
+T = TypeVar("T")
+
+
+def find(items: Mapping[UUID, T], item_id: UUID | str, what: str) -> T:
+    """The item of an aggregate (an initiative, a goal, a line) with this id, or a 404."""
+    try:
+        return items[item_id if isinstance(item_id, UUID) else UUID(item_id)]
+    except (KeyError, ValueError):
+        raise ItemNotFound(f"{what} not found") from None
+
+
 def canonical_id(value: UUID | str, field: str) -> str:
     """An id as views and events write it: a lowercase UUID string."""
     try:
@@ -208,8 +220,35 @@ class TechplanCreated(Aggregate.Created, TechplanEvent):
     event_name: ClassVar[str] = "created"
 
 
+class TechplanSnapshot(Snapshot):
+    """A snapshot holding an aggregate's primitive state (see `TechplanAggregate`)."""
+
+    @classmethod
+    def take(cls, aggregate: Any) -> Self:
+        if not isinstance(aggregate, TechplanAggregate):
+            raise TypeError(f"not a Techplan aggregate: {aggregate!r}")
+        return cls(
+            originator_id=aggregate.id,
+            originator_version=aggregate.version,
+            timestamp=cls.create_timestamp(),
+            topic=get_topic(type(aggregate)),
+            state=aggregate.primitive_state(),
+        )
+
+
 class TechplanAggregate(Aggregate):
-    """Base for every aggregate: it belongs to a tenant and a client."""
+    """Base for every aggregate: it belongs to a tenant and a client.
+
+    State is typed (class version 2): items kept by id, enums, Money, quarters. Snapshots
+    store it in its primitive form instead, the version-1 shape that every snapshot written
+    before typed state has (lists of dicts in view shape, strings), so one path loads old
+    snapshots and new ones alike: eventsourcing sees a version-1 state and calls
+    `upcast_v1_v2`, which types it. Stored data (events and snapshots) never holds a domain
+    type, so the typed representation can change without a migration.
+    """
+
+    class_version = 2
+    Snapshot = TechplanSnapshot
 
     aggregate_type: ClassVar[str] = ""
     tenant_id: UUID
@@ -239,9 +278,22 @@ class TechplanAggregate(Aggregate):
         """The resource as GET shows it; history diffs compare these."""
         raise NotImplementedError
 
+    def primitive_state(self) -> dict[str, Any]:
+        """The state as a snapshot stores it; subclasses turn their typed attributes into
+        the primitive shape that `upcast_v1_v2` reads back."""
+        return {k: v for k, v in vars(self).items() if k not in _RECONSTRUCTED}
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Type a snapshot's primitive state, in place (nothing to type here)."""
+
     def _require_rationale(self, by: Decision) -> None:
         if not by.rationale or not by.rationale.strip():
             raise RuleViolation("a decision needs a rationale", field="rationale")
+
+
+# Set by eventsourcing itself when it loads a snapshot.
+_RECONSTRUCTED = frozenset({"_id", "_version", "_pending_events"})
 
 
 def _init_from_apply(self: TechplanAggregate) -> None:

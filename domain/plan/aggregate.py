@@ -7,26 +7,34 @@ taken: rescheduled, re-estimated, approved, deferred...
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
 from domain.calendar import FiscalQuarter
 from domain.category import Category
-from domain.plan.costs import RecurringCost, checked_one_time_cost, checked_recurring_cost
+from domain.plan.costs import (
+    RecurringCost,
+    checked_one_time_cost,
+    checked_recurring_cost,
+    cost_fields,
+)
 from domain.plan.initiative import (
     LOCKED,
     MOVES_FROM,
+    Initiative,
     InitiativeStatus,
     checked_goal_ids,
-    copy_cost,
-    initiative_view,
-    priority_value,
+    checked_priority,
+    goal_uuids,
+    money_of,
+    quarter_of,
     quarter_text,
+    recurring_of,
 )
 from domain.shared import (
     UNSET,
     Decision,
-    ItemNotFound,
     Money,
     Priority,
     RuleViolation,
@@ -37,6 +45,7 @@ from domain.shared import (
     Unset,
     canonical_id,
     created_fields,
+    find,
 )
 
 
@@ -54,7 +63,7 @@ class TechnologyPlan(TechplanAggregate):
             plan.client_id = self.client_id
             plan.title = self.title
             plan.strategy_id = self.strategy_id
-            plan.initiatives = []
+            plan.initiatives = {}
 
     class InitiativeProposed(TechplanEvent):
         """An initiative was proposed."""
@@ -69,18 +78,15 @@ class TechnologyPlan(TechplanAggregate):
         priority: str
 
         def apply(self, plan: TechnologyPlan) -> None:
-            plan.initiatives.append(
-                {
-                    "id": str(self.initiative_id),
-                    "title": self.title,
-                    "category": self.category,
-                    "goal_ids": list(self.goal_ids),
-                    "target_quarter": self.target_quarter,
-                    "one_time_cost": copy_cost(self.one_time_cost),
-                    "recurring_cost": copy_cost(self.recurring_cost),
-                    "priority": self.priority,
-                    "status": InitiativeStatus.PROPOSED.value,
-                }
+            plan.initiatives[self.initiative_id] = Initiative(
+                id=self.initiative_id,
+                title=self.title,
+                category=Category(self.category),
+                goal_ids=goal_uuids(self.goal_ids),
+                target_quarter=quarter_of(self.target_quarter),
+                one_time_cost=money_of(self.one_time_cost),
+                recurring_cost=recurring_of(self.recurring_cost),
+                priority=Priority(self.priority),
             )
 
     class InitiativeRetitled(TechplanEvent):
@@ -90,7 +96,7 @@ class TechnologyPlan(TechplanAggregate):
         title: str
 
         def apply(self, plan: TechnologyPlan) -> None:
-            plan._initiative(self.initiative_id)["title"] = self.title
+            plan._change(self.initiative_id, title=self.title)
 
     class InitiativeRecategorized(TechplanEvent):
         """An initiative was put in another category."""
@@ -99,7 +105,7 @@ class TechnologyPlan(TechplanAggregate):
         category: str
 
         def apply(self, plan: TechnologyPlan) -> None:
-            plan._initiative(self.initiative_id)["category"] = self.category
+            plan._change(self.initiative_id, category=Category(self.category))
 
     class InitiativeRealigned(TechplanEvent):
         """The strategy goals an initiative serves changed."""
@@ -108,7 +114,7 @@ class TechnologyPlan(TechplanAggregate):
         goal_ids: list[str]
 
         def apply(self, plan: TechnologyPlan) -> None:
-            plan._initiative(self.initiative_id)["goal_ids"] = list(self.goal_ids)
+            plan._change(self.initiative_id, goal_ids=goal_uuids(self.goal_ids))
 
     class InitiativeRescheduled(TechplanEvent):
         """An initiative was moved to another quarter, or unscheduled (null)."""
@@ -117,7 +123,7 @@ class TechnologyPlan(TechplanAggregate):
         target_quarter: str | None
 
         def apply(self, plan: TechnologyPlan) -> None:
-            plan._initiative(self.initiative_id)["target_quarter"] = self.target_quarter
+            plan._change(self.initiative_id, target_quarter=quarter_of(self.target_quarter))
 
     class InitiativeReestimated(TechplanEvent):
         """An initiative's one-time or recurring cost estimate changed."""
@@ -127,9 +133,11 @@ class TechnologyPlan(TechplanAggregate):
         recurring_cost: dict[str, Any] | None
 
         def apply(self, plan: TechnologyPlan) -> None:
-            initiative = plan._initiative(self.initiative_id)
-            initiative["one_time_cost"] = copy_cost(self.one_time_cost)
-            initiative["recurring_cost"] = copy_cost(self.recurring_cost)
+            plan._change(
+                self.initiative_id,
+                one_time_cost=money_of(self.one_time_cost),
+                recurring_cost=recurring_of(self.recurring_cost),
+            )
 
     class InitiativeReprioritized(TechplanEvent):
         """An initiative's priority changed."""
@@ -138,7 +146,7 @@ class TechnologyPlan(TechplanAggregate):
         priority: str
 
         def apply(self, plan: TechnologyPlan) -> None:
-            plan._initiative(self.initiative_id)["priority"] = self.priority
+            plan._change(self.initiative_id, priority=Priority(self.priority))
 
     class InitiativeApproved(TechplanEvent):
         """An initiative was approved."""
@@ -146,7 +154,7 @@ class TechnologyPlan(TechplanAggregate):
         initiative_id: UUID
 
         def apply(self, plan: TechnologyPlan) -> None:
-            plan._initiative(self.initiative_id)["status"] = InitiativeStatus.APPROVED.value
+            plan._change(self.initiative_id, status=InitiativeStatus.APPROVED)
 
     class InitiativeStarted(TechplanEvent):
         """Work on an approved initiative started."""
@@ -154,7 +162,7 @@ class TechnologyPlan(TechplanAggregate):
         initiative_id: UUID
 
         def apply(self, plan: TechnologyPlan) -> None:
-            plan._initiative(self.initiative_id)["status"] = InitiativeStatus.IN_PROGRESS.value
+            plan._change(self.initiative_id, status=InitiativeStatus.IN_PROGRESS)
 
     class InitiativeCompleted(TechplanEvent):
         """An initiative was completed."""
@@ -162,7 +170,7 @@ class TechnologyPlan(TechplanAggregate):
         initiative_id: UUID
 
         def apply(self, plan: TechnologyPlan) -> None:
-            plan._initiative(self.initiative_id)["status"] = InitiativeStatus.DONE.value
+            plan._change(self.initiative_id, status=InitiativeStatus.DONE)
 
     class InitiativeDeferred(TechplanEvent):
         """An initiative was deferred to a later quarter and is proposed again."""
@@ -171,9 +179,11 @@ class TechnologyPlan(TechplanAggregate):
         target_quarter: str
 
         def apply(self, plan: TechnologyPlan) -> None:
-            initiative = plan._initiative(self.initiative_id)
-            initiative["target_quarter"] = self.target_quarter
-            initiative["status"] = InitiativeStatus.PROPOSED.value
+            plan._change(
+                self.initiative_id,
+                target_quarter=FiscalQuarter.parse(self.target_quarter),
+                status=InitiativeStatus.PROPOSED,
+            )
 
     class InitiativeCancelled(TechplanEvent):
         """An initiative was cancelled."""
@@ -181,11 +191,11 @@ class TechnologyPlan(TechplanAggregate):
         initiative_id: UUID
 
         def apply(self, plan: TechnologyPlan) -> None:
-            plan._initiative(self.initiative_id)["status"] = InitiativeStatus.CANCELLED.value
+            plan._change(self.initiative_id, status=InitiativeStatus.CANCELLED)
 
     title: str
     strategy_id: UUID
-    initiatives: list[dict[str, Any]]
+    initiatives: dict[UUID, Initiative]  # by id, in the order they were proposed
 
     @classmethod
     def create(
@@ -208,17 +218,11 @@ class TechnologyPlan(TechplanAggregate):
 
     # ------------------------------------------------------------ queries
 
-    def _initiative(self, initiative_id: UUID | str) -> dict[str, Any]:
-        for initiative in self.initiatives:
-            if initiative["id"] == str(initiative_id):
-                return initiative
-        raise ItemNotFound("initiative not found")
+    def initiative(self, initiative_id: UUID | str) -> Initiative:
+        return find(self.initiatives, initiative_id, "initiative")
 
-    def initiative(self, initiative_id: UUID | str) -> dict[str, Any]:
-        return initiative_view(self._initiative(initiative_id))
-
-    def initiative_ids(self) -> set[str]:
-        return {i["id"] for i in self.initiatives}
+    def initiative_ids(self) -> set[UUID]:
+        return set(self.initiatives)
 
     def view(self) -> dict[str, Any]:
         return {
@@ -226,9 +230,19 @@ class TechnologyPlan(TechplanAggregate):
             "client_id": str(self.client_id),
             "strategy_id": str(self.strategy_id),
             "title": self.title,
-            "initiatives": [initiative_view(i) for i in self.initiatives],
+            "initiatives": [i.as_dict() for i in self.initiatives.values()],
             "version": self.version,
         }
+
+    def primitive_state(self) -> dict[str, Any]:
+        state = super().primitive_state()
+        state["initiatives"] = [i.as_dict() for i in self.initiatives.values()]
+        return state
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        initiatives = (Initiative.from_dict(i) for i in state["initiatives"])
+        state["initiatives"] = {i.id: i for i in initiatives}
 
     # ------------------------------------------------------------ commands
 
@@ -248,7 +262,7 @@ class TechnologyPlan(TechplanAggregate):
         by: Decision,
     ) -> None:
         """Propose an initiative; `strategy_goal_ids`, when given, are the goals it may serve."""
-        if str(initiative_id) in self.initiative_ids():
+        if initiative_id in self.initiatives:
             raise StateConflict("the plan already has an initiative with this id")
         self._record(
             self.InitiativeProposed,
@@ -258,9 +272,11 @@ class TechnologyPlan(TechplanAggregate):
             category=Category.parse(category).value,
             goal_ids=checked_goal_ids(goal_ids, strategy_goal_ids),
             target_quarter=quarter_text(target_quarter),
-            one_time_cost=checked_one_time_cost(one_time_cost, currency),
-            recurring_cost=checked_recurring_cost(recurring_cost, currency),
-            priority=priority_value(priority),
+            priority=checked_priority(priority).value,
+            **cost_fields(
+                checked_one_time_cost(one_time_cost, currency),
+                checked_recurring_cost(recurring_cost, currency),
+            ),
         )
 
     def update_initiative(
@@ -284,33 +300,32 @@ class TechnologyPlan(TechplanAggregate):
         current = self._changeable(initiative_id)
         # Check everything before recording anything, so a bad field leaves no half-update.
         changes: list[tuple[type[TechplanEvent], dict[str, Any]]] = []
-        if title is not None and title != current["title"]:
+        if title is not None and title != current.title:
             changes.append((self.InitiativeRetitled, {"title": title}))
-        if category is not None and (new := Category.parse(category).value) != current["category"]:
-            changes.append((self.InitiativeRecategorized, {"category": new}))
+        if category is not None and (new := Category.parse(category)) != current.category:
+            changes.append((self.InitiativeRecategorized, {"category": new.value}))
         if goal_ids is not None:
             new_goals = checked_goal_ids(goal_ids, strategy_goal_ids)
-            if new_goals != current["goal_ids"]:
+            if goal_uuids(new_goals) != current.goal_ids:
                 changes.append((self.InitiativeRealigned, {"goal_ids": new_goals}))
-        if target_quarter is not UNSET:
-            new_quarter = quarter_text(target_quarter)
-            if new_quarter != current["target_quarter"]:
-                changes.append((self.InitiativeRescheduled, {"target_quarter": new_quarter}))
-        costs = {
-            "one_time_cost": current["one_time_cost"]
+        if target_quarter is not UNSET and target_quarter != current.target_quarter:
+            changes.append(
+                (self.InitiativeRescheduled, {"target_quarter": quarter_text(target_quarter)})
+            )
+        one_time = (
+            current.one_time_cost
             if one_time_cost is UNSET
-            else checked_one_time_cost(one_time_cost, currency),
-            "recurring_cost": current["recurring_cost"]
+            else checked_one_time_cost(one_time_cost, currency)
+        )
+        recurring = (
+            current.recurring_cost
             if recurring_cost is UNSET
-            else checked_recurring_cost(recurring_cost, currency),
-        }
-        if (costs["one_time_cost"], costs["recurring_cost"]) != (
-            current["one_time_cost"],
-            current["recurring_cost"],
-        ):
-            changes.append((self.InitiativeReestimated, costs))
-        if priority is not None and (new := priority_value(priority)) != current["priority"]:
-            changes.append((self.InitiativeReprioritized, {"priority": new}))
+            else checked_recurring_cost(recurring_cost, currency)
+        )
+        if (one_time, recurring) != (current.one_time_cost, current.recurring_cost):
+            changes.append((self.InitiativeReestimated, cost_fields(one_time, recurring)))
+        if priority is not None and (new_p := checked_priority(priority)) != current.priority:
+            changes.append((self.InitiativeReprioritized, {"priority": new_p.value}))
         for event_class, fields in changes:
             self._record(event_class, by, initiative_id=initiative_id, **fields)
 
@@ -325,8 +340,8 @@ class TechnologyPlan(TechplanAggregate):
         """Approve a proposed initiative. `strategy_status` and `active_goal_ids` describe the
         plan's strategy now: while it is active, the initiative must serve one of its goals."""
         initiative = self._moving(initiative_id, "approve", by)
-        if strategy_status == "active" and not set(initiative["goal_ids"]) & {
-            canonical_id(g, "active_goal_ids") for g in active_goal_ids
+        if strategy_status == "active" and not set(initiative.goal_ids) & {
+            UUID(canonical_id(g, "active_goal_ids")) for g in active_goal_ids
         }:
             raise RuleViolation(
                 "initiative serves no active goal of the adopted strategy", field="goal_ids"
@@ -348,8 +363,8 @@ class TechnologyPlan(TechplanAggregate):
         initiative = self._moving(initiative_id, "defer", by)
         if target_quarter is None:
             raise RuleViolation("deferring needs a target_quarter", field="target_quarter")
-        current = initiative["target_quarter"]
-        if current is not None and target_quarter <= FiscalQuarter.parse(current):
+        current = initiative.target_quarter
+        if current is not None and target_quarter <= current:
             raise RuleViolation(
                 f"an initiative is deferred to a quarter after {current}", field="target_quarter"
             )
@@ -366,15 +381,18 @@ class TechnologyPlan(TechplanAggregate):
 
     # ------------------------------------------------------------ rules
 
-    def _changeable(self, initiative_id: UUID) -> dict[str, Any]:
-        initiative = self._initiative(initiative_id)
-        if initiative["status"] in LOCKED:
-            raise StateConflict(f"a {initiative['status']} initiative cannot change")
+    def _changeable(self, initiative_id: UUID) -> Initiative:
+        initiative = self.initiative(initiative_id)
+        if initiative.status in LOCKED:
+            raise StateConflict(f"a {initiative.status.value} initiative cannot change")
         return initiative
 
-    def _moving(self, initiative_id: UUID, action: str, by: Decision) -> dict[str, Any]:
+    def _moving(self, initiative_id: UUID, action: str, by: Decision) -> Initiative:
         self._require_rationale(by)
-        initiative = self._initiative(initiative_id)
-        if initiative["status"] not in MOVES_FROM[action]:
-            raise StateConflict(f"cannot {action} an initiative that is {initiative['status']}")
+        initiative = self.initiative(initiative_id)
+        if initiative.status not in MOVES_FROM[action]:
+            raise StateConflict(f"cannot {action} an initiative that is {initiative.status.value}")
         return initiative
+
+    def _change(self, initiative_id: UUID, **changes: Any) -> None:
+        self.initiatives[initiative_id] = replace(self.initiative(initiative_id), **changes)

@@ -84,20 +84,27 @@ def annual_run_rate(recurring_cost: Mapping[str, Any] | None, currency: str) -> 
     return RecurringCost.from_dict(recurring_cost).annual_run_rate()
 
 
-def checked_one_time_cost(cost: Money | None, currency: str) -> dict[str, Any] | None:
-    if cost is None:
-        return None
-    _check_amount(cost.amount_minor, cost.currency, currency, "one_time_cost")
-    return cost.as_dict()
+def checked_one_time_cost(cost: Money | None, currency: str) -> Money | None:
+    if cost is not None:
+        _check_amount(cost.amount_minor, cost.currency, currency, "one_time_cost")
+    return cost
 
 
-def checked_recurring_cost(cost: RecurringCost | None, currency: str) -> dict[str, Any] | None:
+def checked_recurring_cost(cost: RecurringCost | None, currency: str) -> RecurringCost | None:
     if cost is None:
         return None
     _check_amount(cost.amount_minor, cost.currency, currency, "recurring_cost")
     if cost.quantity < 1:
         raise RuleViolation("quantity is at least 1", field="recurring_cost.quantity")
-    return cost.as_dict()
+    return cost
+
+
+def cost_fields(one_time: Money | None, recurring: RecurringCost | None) -> dict[str, Any]:
+    """The costs as events carry them."""
+    return {
+        "one_time_cost": None if one_time is None else one_time.as_dict(),
+        "recurring_cost": None if recurring is None else recurring.as_dict(),
+    }
 
 
 def _check_amount(amount_minor: int, currency: str, client_currency: str, field: str) -> None:

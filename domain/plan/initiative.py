@@ -1,14 +1,17 @@
-"""An initiative's status moves and the checks on its fields, apart from the aggregate."""
+"""An initiative: its typed state, its status moves and the checks on its fields."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
 from domain.calendar import FiscalQuarter
-from domain.shared import Priority, RuleViolation, canonical_id
+from domain.category import Category
+from domain.plan.costs import RecurringCost
+from domain.shared import Money, Priority, RuleViolation, canonical_id
 
 
 class InitiativeStatus(StrEnum):
@@ -21,7 +24,7 @@ class InitiativeStatus(StrEnum):
 
 _P, _A, _I = InitiativeStatus.PROPOSED, InitiativeStatus.APPROVED, InitiativeStatus.IN_PROGRESS
 # The statuses each action may start from; anything else is a 409.
-MOVES_FROM: dict[str, set[str]] = {
+MOVES_FROM: dict[str, set[InitiativeStatus]] = {
     "approve": {_P},
     "start": {_A},
     "complete": {_I},
@@ -31,16 +34,72 @@ MOVES_FROM: dict[str, set[str]] = {
 LOCKED = {InitiativeStatus.DONE, InitiativeStatus.CANCELLED}
 
 
-def copy_cost(value: dict[str, Any] | None) -> dict[str, Any] | None:
-    return None if value is None else dict(value)
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Initiative:
+    """An initiative of a plan, as its events left it."""
+
+    id: UUID
+    title: str
+    category: Category
+    goal_ids: tuple[UUID, ...]
+    target_quarter: FiscalQuarter | None
+    one_time_cost: Money | None
+    recurring_cost: RecurringCost | None
+    priority: Priority
+    status: InitiativeStatus = InitiativeStatus.PROPOSED
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Initiative:
+        """From the shape `as_dict` writes (what snapshots hold)."""
+        return cls(
+            id=UUID(data["id"]),
+            title=data["title"],
+            category=Category(data["category"]),
+            goal_ids=goal_uuids(data["goal_ids"]),
+            target_quarter=quarter_of(data["target_quarter"]),
+            one_time_cost=money_of(data["one_time_cost"]),
+            recurring_cost=recurring_of(data["recurring_cost"]),
+            priority=Priority(data["priority"]),
+            status=InitiativeStatus(data["status"]),
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """The initiative as a plan's view shows it (key order included)."""
+        return {
+            "id": str(self.id),
+            "title": self.title,
+            "category": self.category.value,
+            "goal_ids": [str(g) for g in self.goal_ids],
+            "target_quarter": quarter_text(self.target_quarter),
+            "one_time_cost": None if self.one_time_cost is None else self.one_time_cost.as_dict(),
+            "recurring_cost": None
+            if self.recurring_cost is None
+            else self.recurring_cost.as_dict(),
+            "priority": self.priority.value,
+            "status": self.status.value,
+        }
 
 
-def initiative_view(initiative: dict[str, Any]) -> dict[str, Any]:
-    view = dict(initiative)
-    view["goal_ids"] = list(initiative["goal_ids"])
-    view["one_time_cost"] = copy_cost(initiative["one_time_cost"])
-    view["recurring_cost"] = copy_cost(initiative["recurring_cost"])
-    return view
+# ---------------------------------------------------------------- from events' fields
+
+
+def goal_uuids(goal_ids: Iterable[str]) -> tuple[UUID, ...]:
+    return tuple(UUID(g) for g in goal_ids)
+
+
+def quarter_of(text: str | None) -> FiscalQuarter | None:
+    return None if text is None else FiscalQuarter.parse(text)
+
+
+def money_of(data: Mapping[str, Any] | None) -> Money | None:
+    return None if data is None else Money.from_dict(data, field="one_time_cost")
+
+
+def recurring_of(data: Mapping[str, Any] | None) -> RecurringCost | None:
+    return None if data is None else RecurringCost.from_dict(data)
+
+
+# ---------------------------------------------------------------- checks on commands
 
 
 def checked_goal_ids(
@@ -58,9 +117,9 @@ def quarter_text(quarter: FiscalQuarter | None) -> str | None:
     return None if quarter is None else str(quarter)
 
 
-def priority_value(priority: Priority | str) -> str:
+def checked_priority(priority: Priority | str) -> Priority:
     try:
-        return Priority(priority).value
+        return Priority(priority)
     except ValueError:
         raise RuleViolation(
             "priority is one of critical, high, medium, low", field="priority"

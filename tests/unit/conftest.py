@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
-from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Mapper, Transcoding, UUIDAsHex
 
 from domain.shared import Actor, TechplanAggregate, TechplanEvent
@@ -29,7 +28,8 @@ Replay = Callable[[Sequence[TechplanEvent]], Any]
 @pytest.fixture
 def replay() -> Replay:
     """Store the events as the event store would (JSON), read them back, fold them, and fold
-    them again from a snapshot: the result must be the aggregate they came from."""
+    them again from a snapshot (taken as the event store takes it, with the aggregate's own
+    snapshot class): the result must be the aggregate they came from."""
     transcoder = JSONTranscoder()
     for transcoding in (UUIDAsHex(), DatetimeAsISO(), _ActorAsDict()):
         transcoder.register(transcoding)
@@ -42,9 +42,11 @@ def replay() -> Replay:
             read: Any = mapper.to_domain_event(stored)
             assert read == event
             aggregate = read.mutate(aggregate)
-        snapshot: Any = mapper.to_domain_event(mapper.to_stored_event(Snapshot.take(aggregate)))
+        taken = type(aggregate).Snapshot.take(aggregate)
+        snapshot: Any = mapper.to_domain_event(mapper.to_stored_event(taken))
         restored: Any = snapshot.mutate(None)
         assert restored.view() == aggregate.view()
+        assert vars(restored) == vars(aggregate)
         return aggregate
 
     return fold

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.calendar import FiscalQuarter
-from domain.plan import Period, RecurringCost, TechnologyPlan, annual_run_rate
+from domain.plan import InitiativeStatus, Period, RecurringCost, TechnologyPlan, annual_run_rate
 from domain.shared import (
     Actor,
     Decision,
@@ -155,9 +155,13 @@ def test_proposing_an_initiative_needs_no_rationale(replay: Any) -> None:
 
 def test_an_unscheduled_initiative_without_costs() -> None:
     plan, iid = given_initiative(target_quarter=None, one_time_cost=None, recurring_cost=None)
-    assert plan.initiative(iid)["target_quarter"] is None
-    assert plan.initiative(iid)["one_time_cost"] is None
-    assert plan.initiative(iid)["recurring_cost"] is None
+    initiative = plan.initiative(iid)
+    assert initiative.target_quarter is None
+    assert initiative.one_time_cost is None
+    assert initiative.recurring_cost is None
+    assert plan.view()["initiatives"][0]["target_quarter"] is None
+    assert plan.view()["initiatives"][0]["one_time_cost"] is None
+    assert plan.view()["initiatives"][0]["recurring_cost"] is None
 
 
 @pytest.mark.parametrize(
@@ -239,7 +243,14 @@ def test_each_kind_of_change_is_its_own_decision(replay: Any) -> None:
     assert realigned.goal_ids == [str(GOAL), str(OTHER_GOAL)]
     assert rescheduled.target_quarter == "FY2027-Q3"
     assert reestimated.one_time_cost == {"amount_minor": 1_500_000, "currency": "EUR"}
-    assert reestimated.recurring_cost == plan.initiative(iid)["recurring_cost"]
+    assert reestimated.recurring_cost == {
+        "amount_minor": 5_000,
+        "currency": "EUR",
+        "per": "month",
+        "quantity": 3,
+    }
+    assert plan.initiative(iid).one_time_cost == Money(1_500_000, "EUR")
+    assert plan.initiative(iid).recurring_cost == RecurringCost(5_000, "EUR", Period.MONTH, 3)
     assert replay(events).view() == plan.view()
     assert plan.version == 8
 
@@ -328,7 +339,7 @@ def test_allowed_moves(
     assert type(event) is event_class
     assert event.initiative_id == iid
     assert event.rationale == "because"
-    assert plan.initiative(iid)["status"] == status
+    assert plan.initiative(iid).status is InitiativeStatus(status)
 
 
 DONE, CANCELLED, IN_PROGRESS = (approve, start, complete), (cancel,), (approve, start)
@@ -401,8 +412,8 @@ def test_deferring_moves_to_a_later_quarter_and_back_to_proposed() -> None:
     assert isinstance(event, P.InitiativeDeferred)
     assert event.type_name() == "plan.initiative_deferred"
     assert event.target_quarter == "FY2027-Q3"
-    assert plan.initiative(iid)["status"] == "proposed"
-    assert plan.initiative(iid)["target_quarter"] == "FY2027-Q3"
+    assert plan.initiative(iid).status is InitiativeStatus.PROPOSED
+    assert plan.initiative(iid).target_quarter == FiscalQuarter(2027, 3)
 
 
 @pytest.mark.parametrize("quarter", ["FY2027-Q2", "FY2027-Q1", "FY2026-Q4"])
@@ -416,7 +427,7 @@ def test_deferring_to_the_same_or_an_earlier_quarter_is_refused(quarter: str) ->
 def test_an_unscheduled_initiative_may_be_deferred_to_any_quarter() -> None:
     plan, iid = given_initiative(target_quarter=None)
     plan.defer_initiative(iid, target_quarter=Q("FY2020-Q1"), by=by())
-    assert plan.initiative(iid)["target_quarter"] == "FY2020-Q1"
+    assert plan.initiative(iid).target_quarter == FiscalQuarter(2020, 1)
 
 
 def test_deferring_needs_a_quarter() -> None:
