@@ -6,20 +6,24 @@ by another adoption or archived. Superseded and archived strategies are read-onl
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from domain.goals import Goal, GoalStatus, Principle
 from domain.shared import (
     Decision,
-    ItemNotFound,
     Priority,
     StateConflict,
     TechplanAggregate,
     TechplanCreated,
     TechplanEvent,
     created_fields,
+    find,
 )
+
+__all__ = ["Goal", "GoalStatus", "Principle", "Strategy", "StrategyStatus"]
 
 
 class StrategyStatus(StrEnum):
@@ -27,11 +31,6 @@ class StrategyStatus(StrEnum):
     ACTIVE = "active"
     SUPERSEDED = "superseded"
     ARCHIVED = "archived"
-
-
-class GoalStatus(StrEnum):
-    ACTIVE = "active"
-    RETIRED = "retired"
 
 
 class Strategy(TechplanAggregate):
@@ -48,9 +47,9 @@ class Strategy(TechplanAggregate):
             strategy.client_id = self.client_id
             strategy.title = self.title
             strategy.vision = self.vision
-            strategy.status = StrategyStatus.DRAFT.value
-            strategy.goals = []
-            strategy.principles = []
+            strategy.status = StrategyStatus.DRAFT
+            strategy.goals = {}
+            strategy.principles = {}
 
     class GoalAdded(TechplanEvent):
         """A business goal was added to the strategy."""
@@ -61,14 +60,11 @@ class Strategy(TechplanAggregate):
         priority: str
 
         def apply(self, strategy: Strategy) -> None:
-            strategy.goals.append(
-                {
-                    "id": str(self.goal_id),
-                    "title": self.title,
-                    "description": self.description,
-                    "priority": self.priority,
-                    "status": GoalStatus.ACTIVE.value,
-                }
+            strategy.goals[self.goal_id] = Goal(
+                id=self.goal_id,
+                title=self.title,
+                description=self.description,
+                priority=Priority(self.priority),
             )
 
     class GoalRetitled(TechplanEvent):
@@ -79,9 +75,7 @@ class Strategy(TechplanAggregate):
         description: str | None
 
         def apply(self, strategy: Strategy) -> None:
-            goal = strategy._goal(self.goal_id)
-            goal["title"] = self.title
-            goal["description"] = self.description
+            strategy._change(self.goal_id, title=self.title, description=self.description)
 
     class GoalReprioritized(TechplanEvent):
         """A goal's priority changed."""
@@ -90,7 +84,7 @@ class Strategy(TechplanAggregate):
         priority: str
 
         def apply(self, strategy: Strategy) -> None:
-            strategy._goal(self.goal_id)["priority"] = self.priority
+            strategy._change(self.goal_id, priority=Priority(self.priority))
 
     class GoalRetired(TechplanEvent):
         """A goal was retired: initiatives no longer align with it."""
@@ -98,7 +92,7 @@ class Strategy(TechplanAggregate):
         goal_id: UUID
 
         def apply(self, strategy: Strategy) -> None:
-            strategy._goal(self.goal_id)["status"] = GoalStatus.RETIRED.value
+            strategy._change(self.goal_id, status=GoalStatus.RETIRED)
 
     class PrincipleAdded(TechplanEvent):
         """A guiding principle was added."""
@@ -107,15 +101,15 @@ class Strategy(TechplanAggregate):
         statement: str
 
         def apply(self, strategy: Strategy) -> None:
-            strategy.principles.append(
-                {"id": str(self.principle_id), "statement": self.statement, "status": "active"}
+            strategy.principles[self.principle_id] = Principle(
+                id=self.principle_id, statement=self.statement
             )
 
     class Adopted(TechplanEvent):
         """The strategy was adopted: it is the client's active strategy."""
 
         def apply(self, strategy: Strategy) -> None:
-            strategy.status = StrategyStatus.ACTIVE.value
+            strategy.status = StrategyStatus.ACTIVE
 
     class Superseded(TechplanEvent):
         """Another strategy was adopted in this one's place."""
@@ -123,19 +117,19 @@ class Strategy(TechplanAggregate):
         superseded_by: UUID
 
         def apply(self, strategy: Strategy) -> None:
-            strategy.status = StrategyStatus.SUPERSEDED.value
+            strategy.status = StrategyStatus.SUPERSEDED
 
     class Archived(TechplanEvent):
         """The strategy was archived."""
 
         def apply(self, strategy: Strategy) -> None:
-            strategy.status = StrategyStatus.ARCHIVED.value
+            strategy.status = StrategyStatus.ARCHIVED
 
     title: str
     vision: str | None
-    status: str
-    goals: list[dict[str, Any]]
-    principles: list[dict[str, Any]]
+    status: StrategyStatus
+    goals: dict[UUID, Goal]  # by id, in the order they were added
+    principles: dict[UUID, Principle]
 
     @classmethod
     def create(
@@ -160,16 +154,18 @@ class Strategy(TechplanAggregate):
 
     def _require_editable(self) -> None:
         if self.status in (StrategyStatus.SUPERSEDED, StrategyStatus.ARCHIVED):
-            raise StateConflict(f"a {self.status} strategy is read-only")
+            raise StateConflict(f"a {self.status.value} strategy is read-only")
 
-    def _goal(self, goal_id: UUID) -> dict[str, Any]:
-        for goal in self.goals:
-            if goal["id"] == str(goal_id):
-                return goal
-        raise ItemNotFound("goal not found")
+    def _change(self, goal_id: UUID, **changes: Any) -> None:
+        self.goals[goal_id] = replace(self.goal(goal_id), **changes)
 
-    def active_goal_ids(self) -> set[str]:
-        return {g["id"] for g in self.goals if g["status"] == GoalStatus.ACTIVE}
+    # ------------------------------------------------------------ queries
+
+    def goal(self, goal_id: UUID | str) -> Goal:
+        return find(self.goals, goal_id, "goal")
+
+    def active_goal_ids(self) -> set[UUID]:
+        return {g.id for g in self.goals.values() if g.status is GoalStatus.ACTIVE}
 
     # ------------------------------------------------------------ commands
 
@@ -203,12 +199,12 @@ class Strategy(TechplanAggregate):
     ) -> None:
         self._require_rationale(by)
         self._require_editable()
-        goal = self._goal(goal_id)
-        if goal["status"] == GoalStatus.RETIRED:
+        goal = self.goal(goal_id)
+        if goal.status is GoalStatus.RETIRED:
             raise StateConflict("a retired goal cannot change")
-        new_title = goal["title"] if title is None else title
-        new_description = goal["description"] if description is None else description
-        if (new_title, new_description) != (goal["title"], goal["description"]):
+        new_title = goal.title if title is None else title
+        new_description = goal.description if description is None else description
+        if (new_title, new_description) != (goal.title, goal.description):
             self._record(
                 self.GoalRetitled,
                 by,
@@ -216,7 +212,7 @@ class Strategy(TechplanAggregate):
                 title=new_title,
                 description=new_description,
             )
-        if priority is not None and Priority(priority) != goal["priority"]:
+        if priority is not None and Priority(priority) is not goal.priority:
             self._record(
                 self.GoalReprioritized, by, goal_id=goal_id, priority=Priority(priority).value
             )
@@ -224,7 +220,7 @@ class Strategy(TechplanAggregate):
     def retire_goal(self, goal_id: UUID, by: Decision) -> None:
         self._require_rationale(by)
         self._require_editable()
-        if self._goal(goal_id)["status"] == GoalStatus.RETIRED:
+        if self.goal(goal_id).status is GoalStatus.RETIRED:
             raise StateConflict("the goal is already retired")
         self._record(self.GoalRetired, by, goal_id=goal_id)
 
@@ -234,12 +230,14 @@ class Strategy(TechplanAggregate):
 
     def adopt(self, by: Decision) -> None:
         self._require_rationale(by)
-        if self.status != StrategyStatus.DRAFT:
-            raise StateConflict(f"only a draft strategy can be adopted, this one is {self.status}")
+        if self.status is not StrategyStatus.DRAFT:
+            raise StateConflict(
+                f"only a draft strategy can be adopted, this one is {self.status.value}"
+            )
         self._record(self.Adopted, by)
 
     def supersede(self, superseded_by: UUID, by: Decision) -> None:
-        if self.status != StrategyStatus.ACTIVE:
+        if self.status is not StrategyStatus.ACTIVE:
             raise StateConflict("only the active strategy can be superseded")
         self._record(self.Superseded, by, superseded_by=superseded_by)
 
@@ -254,8 +252,23 @@ class Strategy(TechplanAggregate):
             "client_id": str(self.client_id),
             "title": self.title,
             "vision": self.vision,
-            "status": self.status,
-            "goals": [dict(g) for g in self.goals],
-            "principles": [dict(p) for p in self.principles],
+            "status": self.status.value,
+            "goals": [g.as_dict() for g in self.goals.values()],
+            "principles": [p.as_dict() for p in self.principles.values()],
             "version": self.version,
         }
+
+    def primitive_state(self) -> dict[str, Any]:
+        state = super().primitive_state()
+        state["status"] = self.status.value
+        state["goals"] = [g.as_dict() for g in self.goals.values()]
+        state["principles"] = [p.as_dict() for p in self.principles.values()]
+        return state
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["status"] = StrategyStatus(state["status"])
+        goals = (Goal.from_dict(g) for g in state["goals"])
+        state["goals"] = {g.id: g for g in goals}
+        principles = (Principle.from_dict(p) for p in state["principles"])
+        state["principles"] = {p.id: p for p in principles}
