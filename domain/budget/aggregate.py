@@ -8,34 +8,39 @@ reopening it as a draft; closing it ends the year.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from domain.budget.lines import (
     MOVES_FROM,
+    Actual,
+    BudgetLine,
     BudgetStatus,
     LineKind,
     checked_amount,
     checked_initiative,
     checked_kind,
+    checked_line,
     checked_quarter,
+    primitive_items,
+    typed_items,
 )
-from domain.budget.totals import budget_totals
-from domain.calendar import FiscalYear
+from domain.budget.view import budget_totals, budget_view
+from domain.calendar import FiscalQuarter, FiscalYear
 from domain.category import Category
 from domain.shared import (
     UNSET,
     Decision,
-    ItemNotFound,
     Money,
-    RuleViolation,
     StateConflict,
     TechplanAggregate,
     TechplanCreated,
     TechplanEvent,
     Unset,
-    canonical_id,
     created_fields,
+    find,
     rfc3339,
 )
 
@@ -58,9 +63,9 @@ class Budget(TechplanAggregate):
             budget.currency = self.currency
             budget.plan_id = self.plan_id
             budget.title = self.title
-            budget.status = BudgetStatus.DRAFT.value
-            budget.lines = []
-            budget.actuals = []
+            budget.status = BudgetStatus.DRAFT
+            budget.lines = {}
+            budget.actuals = {}
 
     class LineAdded(TechplanEvent):
         """A line was added to the budget."""
@@ -74,18 +79,14 @@ class Budget(TechplanAggregate):
         description: str | None
 
         def apply(self, budget: Budget) -> None:
-            budget.lines.append(
-                {
-                    "id": str(self.line_id),
-                    "category": self.category,
-                    "quarter": self.quarter,
-                    "amount_minor": self.amount_minor,
-                    "kind": self.kind,
-                    "initiative_id": None
-                    if self.initiative_id is None
-                    else str(self.initiative_id),
-                    "description": self.description,
-                }
+            budget.lines[self.line_id] = BudgetLine(
+                id=self.line_id,
+                category=Category(self.category),
+                quarter=budget._quarter(self.quarter),
+                amount=Money(self.amount_minor, budget.currency),
+                kind=LineKind(self.kind),
+                initiative_id=self.initiative_id,
+                description=self.description,
             )
 
     class LineReestimated(TechplanEvent):
@@ -95,7 +96,7 @@ class Budget(TechplanAggregate):
         amount_minor: int
 
         def apply(self, budget: Budget) -> None:
-            budget._line(self.line_id)["amount_minor"] = self.amount_minor
+            budget._change(self.line_id, amount=Money(self.amount_minor, budget.currency))
 
     class LineRescheduled(TechplanEvent):
         """A line was moved to another quarter."""
@@ -104,7 +105,7 @@ class Budget(TechplanAggregate):
         quarter: str
 
         def apply(self, budget: Budget) -> None:
-            budget._line(self.line_id)["quarter"] = self.quarter
+            budget._change(self.line_id, quarter=budget._quarter(self.quarter))
 
     class LineRecategorized(TechplanEvent):
         """A line was put in another category."""
@@ -113,7 +114,7 @@ class Budget(TechplanAggregate):
         category: str
 
         def apply(self, budget: Budget) -> None:
-            budget._line(self.line_id)["category"] = self.category
+            budget._change(self.line_id, category=Category(self.category))
 
     class LineReclassified(TechplanEvent):
         """A line changed between capital and operating expense."""
@@ -122,7 +123,7 @@ class Budget(TechplanAggregate):
         kind: str
 
         def apply(self, budget: Budget) -> None:
-            budget._line(self.line_id)["kind"] = self.kind
+            budget._change(self.line_id, kind=LineKind(self.kind))
 
     class LineRelinked(TechplanEvent):
         """A line now pays for another initiative of the plan, or for none (null)."""
@@ -131,8 +132,7 @@ class Budget(TechplanAggregate):
         initiative_id: UUID | None
 
         def apply(self, budget: Budget) -> None:
-            iid = None if self.initiative_id is None else str(self.initiative_id)
-            budget._line(self.line_id)["initiative_id"] = iid
+            budget._change(self.line_id, initiative_id=self.initiative_id)
 
     class LineRedescribed(TechplanEvent):
         """A line's description changed."""
@@ -141,7 +141,7 @@ class Budget(TechplanAggregate):
         description: str | None
 
         def apply(self, budget: Budget) -> None:
-            budget._line(self.line_id)["description"] = self.description
+            budget._change(self.line_id, description=self.description)
 
     class LineRemoved(TechplanEvent):
         """A line was removed from the budget."""
@@ -149,37 +149,37 @@ class Budget(TechplanAggregate):
         line_id: UUID
 
         def apply(self, budget: Budget) -> None:
-            budget.lines.remove(budget._line(self.line_id))
+            del budget.lines[self.line_id]
 
     class Submitted(TechplanEvent):
         """The draft budget was submitted for approval."""
 
         def apply(self, budget: Budget) -> None:
-            budget.status = BudgetStatus.SUBMITTED.value
+            budget.status = BudgetStatus.SUBMITTED
 
     class Approved(TechplanEvent):
         """The submitted budget was approved."""
 
         def apply(self, budget: Budget) -> None:
-            budget.status = BudgetStatus.APPROVED.value
+            budget.status = BudgetStatus.APPROVED
 
     class Rejected(TechplanEvent):
         """The submitted budget was rejected and is a draft again."""
 
         def apply(self, budget: Budget) -> None:
-            budget.status = BudgetStatus.DRAFT.value
+            budget.status = BudgetStatus.DRAFT
 
     class Reopened(TechplanEvent):
         """The approved budget was reopened as a draft, to be amended."""
 
         def apply(self, budget: Budget) -> None:
-            budget.status = BudgetStatus.DRAFT.value
+            budget.status = BudgetStatus.DRAFT
 
     class Closed(TechplanEvent):
         """The approved budget was closed: its year is over."""
 
         def apply(self, budget: Budget) -> None:
-            budget.status = BudgetStatus.CLOSED.value
+            budget.status = BudgetStatus.CLOSED
 
     class ActualRecorded(TechplanEvent):
         """Actual spending (or a credit, if negative) was recorded against a line."""
@@ -191,23 +191,21 @@ class Budget(TechplanAggregate):
         recorded_at: str
 
         def apply(self, budget: Budget) -> None:
-            budget.actuals.append(
-                {
-                    "id": str(self.actual_id),
-                    "line_id": str(self.line_id),
-                    "amount_minor": self.amount_minor,
-                    "note": self.note,
-                    "recorded_at": self.recorded_at,
-                }
+            budget.actuals[self.actual_id] = Actual(
+                id=self.actual_id,
+                line_id=self.line_id,
+                amount=Money(self.amount_minor, budget.currency),
+                note=self.note,
+                recorded_at=datetime.fromisoformat(self.recorded_at),
             )
 
     fiscal_year: int
     currency: str
     plan_id: UUID | None
     title: str | None
-    status: str
-    lines: list[dict[str, Any]]
-    actuals: list[dict[str, Any]]
+    status: BudgetStatus
+    lines: dict[UUID, BudgetLine]  # by id, in the order they were added
+    actuals: dict[UUID, Actual]
 
     @classmethod
     def create(
@@ -236,32 +234,24 @@ class Budget(TechplanAggregate):
 
     # ------------------------------------------------------------ queries
 
-    def _line(self, line_id: UUID | str) -> dict[str, Any]:
-        for line in self.lines:
-            if line["id"] == str(line_id):
-                return line
-        raise ItemNotFound("budget line not found")
-
-    def line(self, line_id: UUID | str) -> dict[str, Any]:
-        return dict(self._line(line_id))
+    def line(self, line_id: UUID | str) -> BudgetLine:
+        return find(self.lines, line_id, "budget line")
 
     def totals(self) -> dict[str, Any]:
-        return budget_totals(self.lines, self.actuals, self.currency)
+        return budget_totals(self.lines, self.actuals.values(), self.currency)
 
     def view(self) -> dict[str, Any]:
-        return {
-            "id": str(self.id),
-            "client_id": str(self.client_id),
-            "fiscal_year": self.fiscal_year,
-            "currency": self.currency,
-            "plan_id": None if self.plan_id is None else str(self.plan_id),
-            "title": self.title,
-            "status": self.status,
-            "lines": [dict(line) for line in self.lines],
-            "actuals": [dict(actual) for actual in self.actuals],
-            "totals": self.totals(),
-            "version": self.version,
-        }
+        return budget_view(self)
+
+    def primitive_state(self) -> dict[str, Any]:
+        state = super().primitive_state()
+        state["status"] = self.status.value
+        return state | primitive_items(self.lines, self.actuals)
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["status"] = BudgetStatus(state["status"])
+        state.update(typed_items(state, FiscalYear(state["fiscal_year"]), state["currency"]))
 
     # ------------------------------------------------------------ lines
 
@@ -281,7 +271,7 @@ class Budget(TechplanAggregate):
         """Add a planned line; `plan_initiative_ids` are the initiatives of the budget's plan
         that `initiative_id` may name."""
         self._require_draft()
-        if any(line["id"] == str(line_id) for line in self.lines):
+        if line_id in self.lines:
             raise StateConflict("the budget already has a line with this id")
         iid = checked_initiative(initiative_id, self.plan_id, plan_initiative_ids)
         self._record(
@@ -291,8 +281,8 @@ class Budget(TechplanAggregate):
             category=Category.parse(category).value,
             quarter=checked_quarter(quarter),
             amount_minor=checked_amount(amount_minor),
-            kind=checked_kind(kind),
-            initiative_id=None if iid is None else UUID(iid),
+            kind=checked_kind(kind).value,
+            initiative_id=iid,
             description=description,
         )
 
@@ -313,24 +303,22 @@ class Budget(TechplanAggregate):
         one event per kind of change, and none when nothing changes."""
         self._require_rationale(by)
         self._require_draft()
-        line = self._line(line_id)
+        line = self.line(line_id)
         # Check everything before recording anything, so a bad field leaves no half-update.
         changes: list[tuple[type[TechplanEvent], dict[str, Any]]] = []
-        if amount_minor is not None and checked_amount(amount_minor) != line["amount_minor"]:
+        if amount_minor is not None and checked_amount(amount_minor) != line.amount.amount_minor:
             changes.append((self.LineReestimated, {"amount_minor": amount_minor}))
-        if quarter is not None and checked_quarter(quarter) != line["quarter"]:
+        if quarter is not None and checked_quarter(quarter) != line.quarter.label:
             changes.append((self.LineRescheduled, {"quarter": quarter}))
-        if category is not None and (new := Category.parse(category).value) != line["category"]:
-            changes.append((self.LineRecategorized, {"category": new}))
-        if kind is not None and (new := checked_kind(kind)) != line["kind"]:
-            changes.append((self.LineReclassified, {"kind": new}))
+        if category is not None and (new := Category.parse(category)) != line.category:
+            changes.append((self.LineRecategorized, {"category": new.value}))
+        if kind is not None and (new_kind := checked_kind(kind)) != line.kind:
+            changes.append((self.LineReclassified, {"kind": new_kind.value}))
         if initiative_id is not UNSET:
             iid = checked_initiative(initiative_id, self.plan_id, plan_initiative_ids)
-            if iid != line["initiative_id"]:
-                changes.append(
-                    (self.LineRelinked, {"initiative_id": None if iid is None else UUID(iid)})
-                )
-        if description is not UNSET and description != line["description"]:
+            if iid != line.initiative_id:
+                changes.append((self.LineRelinked, {"initiative_id": iid}))
+        if description is not UNSET and description != line.description:
             changes.append((self.LineRedescribed, {"description": description}))
         for event_class, fields in changes:
             self._record(event_class, by, line_id=line_id, **fields)
@@ -338,8 +326,8 @@ class Budget(TechplanAggregate):
     def remove_line(self, line_id: UUID, by: Decision) -> None:
         self._require_rationale(by)
         self._require_draft()
-        self._line(line_id)
-        if any(actual["line_id"] == str(line_id) for actual in self.actuals):
+        self.line(line_id)
+        if any(actual.line_id == line_id for actual in self.actuals.values()):
             raise StateConflict("actual spending is recorded against this line")
         self._record(self.LineRemoved, by, line_id=line_id)
 
@@ -356,20 +344,17 @@ class Budget(TechplanAggregate):
     ) -> None:
         """Record spending on an approved budget's line; a negative amount is a credit.
         It is recorded at the decision's time."""
-        if self.status != BudgetStatus.APPROVED:
+        if self.status is not BudgetStatus.APPROVED:
             raise StateConflict(
-                f"actuals are recorded on approved budgets, this one is {self.status}"
+                f"actuals are recorded on approved budgets, this one is {self.status.value}"
             )
-        if any(actual["id"] == str(actual_id) for actual in self.actuals):
+        if actual_id in self.actuals:
             raise StateConflict("the budget already has an actual with this id")
-        lid = canonical_id(line_id, "line_id")
-        if not any(line["id"] == lid for line in self.lines):
-            raise RuleViolation("not a line of this budget", field="line_id")
         self._record(
             self.ActualRecorded,
             by,
             actual_id=actual_id,
-            line_id=UUID(lid),
+            line_id=checked_line(line_id, self.lines),
             amount_minor=checked_amount(amount_minor, may_be_negative=True),
             note=note,
             recorded_at=rfc3339(by.at),
@@ -395,11 +380,17 @@ class Budget(TechplanAggregate):
     # ------------------------------------------------------------ rules
 
     def _require_draft(self) -> None:
-        if self.status != BudgetStatus.DRAFT:
+        if self.status is not BudgetStatus.DRAFT:
             raise StateConflict(f"lines change only in a draft budget, this one is {self.status}")
 
     def _move(self, action: str, event_class: type[TechplanEvent], by: Decision) -> None:
         self._require_rationale(by)
-        if self.status != MOVES_FROM[action]:
-            raise StateConflict(f"cannot {action} a budget that is {self.status}")
+        if self.status is not MOVES_FROM[action]:
+            raise StateConflict(f"cannot {action} a budget that is {self.status.value}")
         self._record(event_class, by)
+
+    def _quarter(self, label: str) -> FiscalQuarter:
+        return FiscalYear(self.fiscal_year).quarter_labelled(label)
+
+    def _change(self, line_id: UUID, **changes: Any) -> None:
+        self.lines[line_id] = replace(self.line(line_id), **changes)

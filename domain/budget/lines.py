@@ -1,13 +1,19 @@
-"""A budget's statuses and the checks on a line's fields, apart from the aggregate."""
+"""A budget's lines and actuals as typed values, its statuses, and the checks on a line's
+fields, apart from the aggregate. `as_dict` is an item's shape in the budget's view, and in
+its snapshots; reading it back needs the budget's fiscal year and currency."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
-from domain.calendar import QUARTER_LABELS
-from domain.shared import RuleViolation, canonical_id
+from domain.calendar import QUARTER_LABELS, FiscalQuarter, FiscalYear
+from domain.category import Category
+from domain.shared import Money, RuleViolation, canonical_id, rfc3339
 
 
 class BudgetStatus(StrEnum):
@@ -20,6 +26,90 @@ class BudgetStatus(StrEnum):
 class LineKind(StrEnum):
     CAPEX = "capex"
     OPEX = "opex"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BudgetLine:
+    id: UUID
+    category: Category
+    quarter: FiscalQuarter
+    amount: Money
+    kind: LineKind
+    initiative_id: UUID | None
+    description: str | None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], year: FiscalYear, currency: str) -> BudgetLine:
+        return cls(
+            id=UUID(data["id"]),
+            category=Category(data["category"]),
+            quarter=year.quarter_labelled(data["quarter"]),
+            amount=Money(data["amount_minor"], currency),
+            kind=LineKind(data["kind"]),
+            initiative_id=None if data["initiative_id"] is None else UUID(data["initiative_id"]),
+            description=data["description"],
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "category": self.category.value,
+            "quarter": self.quarter.label,
+            "amount_minor": self.amount.amount_minor,
+            "kind": self.kind.value,
+            "initiative_id": None if self.initiative_id is None else str(self.initiative_id),
+            "description": self.description,
+        }
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Actual:
+    """Spending (or a credit, if negative) recorded against a line."""
+
+    id: UUID
+    line_id: UUID
+    amount: Money
+    note: str | None
+    recorded_at: datetime
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], currency: str) -> Actual:
+        return cls(
+            id=UUID(data["id"]),
+            line_id=UUID(data["line_id"]),
+            amount=Money(data["amount_minor"], currency),
+            note=data["note"],
+            recorded_at=datetime.fromisoformat(data["recorded_at"]),
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "line_id": str(self.line_id),
+            "amount_minor": self.amount.amount_minor,
+            "note": self.note,
+            "recorded_at": rfc3339(self.recorded_at),
+        }
+
+
+def primitive_items(
+    lines: Mapping[UUID, BudgetLine], actuals: Mapping[UUID, Actual]
+) -> dict[str, list[dict[str, Any]]]:
+    """A budget's lines and actuals as its snapshots store them: lists in view shape."""
+    return {
+        "lines": [line.as_dict() for line in lines.values()],
+        "actuals": [actual.as_dict() for actual in actuals.values()],
+    }
+
+
+def typed_items(state: Mapping[str, Any], year: FiscalYear, currency: str) -> dict[str, Any]:
+    """The inverse of `primitive_items`: lines and actuals by id, in their order."""
+    lines = (BudgetLine.from_dict(line, year, currency) for line in state["lines"])
+    actuals = (Actual.from_dict(actual, currency) for actual in state["actuals"])
+    return {
+        "lines": {line.id: line for line in lines},
+        "actuals": {actual.id: actual for actual in actuals},
+    }
 
 
 # The status each action may start from; anything else is a 409.
@@ -38,9 +128,9 @@ def checked_quarter(quarter: str) -> str:
     return quarter
 
 
-def checked_kind(kind: LineKind | str) -> str:
+def checked_kind(kind: LineKind | str) -> LineKind:
     try:
-        return LineKind(kind).value
+        return LineKind(kind)
     except ValueError:
         raise RuleViolation("kind is capex or opex", field="kind") from None
 
@@ -57,7 +147,7 @@ def checked_initiative(
     initiative_id: UUID | str | None,
     plan_id: UUID | None,
     plan_initiative_ids: Iterable[UUID | str] | None,
-) -> str | None:
+) -> UUID | None:
     """The line's initiative, which must be one of the budget's plan (None: no initiative)."""
     if initiative_id is None:
         return None
@@ -67,4 +157,12 @@ def checked_initiative(
     known = {canonical_id(i, "plan_initiative_ids") for i in plan_initiative_ids or ()}
     if iid not in known:
         raise RuleViolation("not an initiative of the budget's plan", field="initiative_id")
-    return iid
+    return UUID(iid)
+
+
+def checked_line(line_id: UUID | str, lines: Mapping[UUID, BudgetLine]) -> UUID:
+    """The line an actual is recorded against, which must be one of the budget's."""
+    lid = UUID(canonical_id(line_id, "line_id"))
+    if lid not in lines:
+        raise RuleViolation("not a line of this budget", field="line_id")
+    return lid

@@ -11,12 +11,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.budget import Budget, budget_totals
-from domain.shared import Actor, Decision, ItemNotFound, RuleViolation, StateConflict
+from domain.budget import Actual, Budget, BudgetLine, LineKind, budget_totals
+from domain.calendar import FiscalQuarter, FiscalYear
+from domain.category import Category
+from domain.shared import Actor, Decision, ItemNotFound, Money, RuleViolation, StateConflict
 
 B = Budget
 CARLA = Actor("c1", "Carla", "client")
 INITIATIVE = uuid4()
+AT = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def by(rationale: str | None = "because", at: datetime | None = None) -> Decision:
@@ -226,7 +229,16 @@ def test_each_kind_of_line_change_is_its_own_decision(replay: Any) -> None:
     ]
     assert events[2].amount_minor == 650_000
     assert all(e.rationale == "leasing is cheaper" for e in events[2:])
-    assert budget.line(line_id) == {
+    assert budget.line(line_id) == BudgetLine(
+        id=line_id,
+        category=Category.SOFTWARE,
+        quarter=FiscalQuarter(2027, 3),
+        amount=Money(650_000, "EUR"),
+        kind=LineKind.OPEX,
+        initiative_id=INITIATIVE,
+        description="Laptop leases",
+    )
+    assert budget.line(line_id).as_dict() == {
         "id": str(line_id),
         "category": "software",
         "quarter": "Q3",
@@ -456,28 +468,33 @@ lines_and_actuals = st.lists(
 
 @given(lines_and_actuals)
 def test_totals_add_up_however_they_are_split(rows: list[tuple[str, str, int, list[int]]]) -> None:
-    lines: list[dict[str, Any]] = []
-    actuals: list[dict[str, Any]] = []
+    lines: dict[UUID, BudgetLine] = {}
+    actuals: list[Actual] = []
+    year = FiscalYear(2027)
     for n, (quarter, category, amount, spent) in enumerate(rows):
-        kind = "capex" if n % 2 else "opex"
-        lines.append(
-            {
-                "id": str(n),
-                "quarter": quarter,
-                "category": category,
-                "amount_minor": amount,
-                "kind": kind,
-            }
+        line = BudgetLine(
+            id=uuid4(),
+            category=Category(category),
+            quarter=year.quarter_labelled(quarter),
+            amount=Money(amount, "USD"),
+            kind=LineKind.CAPEX if n % 2 else LineKind.OPEX,
+            initiative_id=None,
+            description=None,
         )
-        actuals += [{"line_id": str(n), "amount_minor": a} for a in spent]
+        lines[line.id] = line
+        actuals += [
+            Actual(id=uuid4(), line_id=line.id, amount=Money(a, "USD"), note=None, recorded_at=AT)
+            for a in spent
+        ]
     totals = budget_totals(lines, actuals, "USD")
     for split in ("by_quarter", "by_category", "by_kind"):
         for figure in ("planned", "actual", "variance"):
             parts = [cell[figure]["amount_minor"] for cell in totals[split].values()]
             assert sum(parts) == totals[figure]["amount_minor"]
             assert all(type(p) is int for p in parts)
-    assert totals["planned"]["amount_minor"] == sum(line["amount_minor"] for line in lines)
-    assert totals["actual"]["amount_minor"] == sum(a["amount_minor"] for a in actuals)
+    planned = sum(line.amount.amount_minor for line in lines.values())
+    assert totals["planned"]["amount_minor"] == planned
+    assert totals["actual"]["amount_minor"] == sum(a.amount.amount_minor for a in actuals)
     assert totals["variance"]["amount_minor"] == (
         totals["planned"]["amount_minor"] - totals["actual"]["amount_minor"]
     )
