@@ -81,7 +81,7 @@ class Client(TechplanAggregate):
         fiscal_year: int
 
         def apply(self, client: Client) -> None:
-            client.open_budgets[str(self.fiscal_year)] = self.budget_id
+            client.open_budgets[self.fiscal_year] = self.budget_id
 
     class BudgetClosed(TechplanEvent):
         """The fiscal year's budget was closed: another may be opened."""
@@ -90,13 +90,13 @@ class Client(TechplanAggregate):
         fiscal_year: int
 
         def apply(self, client: Client) -> None:
-            client.open_budgets.pop(str(self.fiscal_year), None)
+            client.open_budgets.pop(self.fiscal_year, None)
 
     name: str
     fiscal_year_start_month: int
     currency: str
     active_strategy_id: UUID | None
-    open_budgets: dict[str, UUID]
+    open_budgets: dict[int, UUID]  # the budget that is not closed, by fiscal year
 
     @classmethod
     def create(
@@ -147,14 +147,14 @@ class Client(TechplanAggregate):
             self._record(self.StrategyDeactivated, by, strategy_id=strategy_id)
 
     def open_budget(self, budget_id: UUID, fiscal_year: int, by: Decision) -> None:
-        if str(fiscal_year) in self.open_budgets:
+        if fiscal_year in self.open_budgets:
             raise StateConflict(
                 f"the client already has a budget for FY{fiscal_year} that is not closed"
             )
         self._record(self.BudgetOpened, by, budget_id=budget_id, fiscal_year=fiscal_year)
 
     def close_budget(self, budget_id: UUID, fiscal_year: int, by: Decision) -> None:
-        if self.open_budgets.get(str(fiscal_year)) == budget_id:
+        if self.open_budgets.get(fiscal_year) == budget_id:
             self._record(self.BudgetClosed, by, budget_id=budget_id, fiscal_year=fiscal_year)
 
     def view(self) -> dict[str, Any]:
@@ -166,6 +166,16 @@ class Client(TechplanAggregate):
             "active_strategy_id": str(self.active_strategy_id) if self.active_strategy_id else None,
             "version": self.version,
         }
+
+    def primitive_state(self) -> dict[str, Any]:
+        state = super().primitive_state()
+        state["open_budgets"] = {str(year): bid for year, bid in self.open_budgets.items()}
+        return state
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        # JSON object keys are strings: a snapshot holds the years as text.
+        state["open_budgets"] = {int(year): bid for year, bid in state["open_budgets"].items()}
 
 
 def _check_month(month: int) -> None:

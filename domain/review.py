@@ -44,9 +44,9 @@ class Review(TechplanAggregate):
             review.tenant_id = self.tenant_id
             review.client_id = self.client_id
             review.title = self.title
-            review.scheduled_for = self.scheduled_for
-            review.attendees = list(self.attendees)
-            review.status = ReviewStatus.PLANNED.value
+            review.scheduled_for = date.fromisoformat(self.scheduled_for)
+            review.attendees = tuple(self.attendees)
+            review.status = ReviewStatus.PLANNED
             review.summary = None
             review.completed_at = None
             review.completed_position = None
@@ -65,7 +65,7 @@ class Review(TechplanAggregate):
         scheduled_for: str
 
         def apply(self, review: Review) -> None:
-            review.scheduled_for = self.scheduled_for
+            review.scheduled_for = date.fromisoformat(self.scheduled_for)
 
     class AttendeesChanged(TechplanEvent):
         """Who attends a review changed."""
@@ -73,7 +73,7 @@ class Review(TechplanAggregate):
         attendees: list[str]
 
         def apply(self, review: Review) -> None:
-            review.attendees = list(self.attendees)
+            review.attendees = tuple(self.attendees)
 
     class Completed(TechplanEvent):
         """A review was held: its summary is recorded and it is locked."""
@@ -82,17 +82,17 @@ class Review(TechplanAggregate):
         completed_position: int
 
         def apply(self, review: Review) -> None:
-            review.status = ReviewStatus.COMPLETED.value
+            review.status = ReviewStatus.COMPLETED
             review.summary = self.summary
             review.completed_at = rfc3339(self.timestamp)
             review.completed_position = self.completed_position
 
     title: str
-    scheduled_for: str
-    attendees: list[str]
-    status: str
+    scheduled_for: date
+    attendees: tuple[str, ...]
+    status: ReviewStatus
     summary: str | None
-    completed_at: str | None
+    completed_at: str | None  # as API.md writes times; the read side filters by it as is
     completed_position: int | None
 
     @classmethod
@@ -131,9 +131,9 @@ class Review(TechplanAggregate):
         self._require_planned()
         if title is not None and title != self.title:
             self._record(self.Retitled, by, title=title)
-        if scheduled_for is not None and (day := _day(scheduled_for)) != self.scheduled_for:
+        if scheduled_for is not None and (day := _day(scheduled_for)) != str(self.scheduled_for):
             self._record(self.Rescheduled, by, scheduled_for=day)
-        if attendees is not None and (people := _attendees(attendees)) != self.attendees:
+        if attendees is not None and (people := _attendees(attendees)) != list(self.attendees):
             self._record(self.AttendeesChanged, by, attendees=people)
 
     def complete(self, *, summary: str | None, head_position: int, by: Decision) -> None:
@@ -149,7 +149,7 @@ class Review(TechplanAggregate):
     # ------------------------------------------------------------ rules
 
     def _require_planned(self) -> None:
-        if self.status == ReviewStatus.COMPLETED:
+        if self.status is ReviewStatus.COMPLETED:
             raise StateConflict("a completed review is locked")
 
     def view(self) -> dict[str, Any]:
@@ -157,14 +157,27 @@ class Review(TechplanAggregate):
             "id": str(self.id),
             "client_id": str(self.client_id),
             "title": self.title,
-            "scheduled_for": self.scheduled_for,
+            "scheduled_for": self.scheduled_for.isoformat(),
             "attendees": list(self.attendees),
-            "status": self.status,
+            "status": self.status.value,
             "summary": self.summary,
             "completed_at": self.completed_at,
             "completed_position": self.completed_position,
             "version": self.version,
         }
+
+    def primitive_state(self) -> dict[str, Any]:
+        state = super().primitive_state()
+        state["scheduled_for"] = self.scheduled_for.isoformat()
+        state["attendees"] = list(self.attendees)
+        state["status"] = self.status.value
+        return state
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["scheduled_for"] = date.fromisoformat(state["scheduled_for"])
+        state["attendees"] = tuple(state["attendees"])
+        state["status"] = ReviewStatus(state["status"])
 
 
 def _day(value: date) -> str:
