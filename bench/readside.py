@@ -38,6 +38,7 @@ import psycopg
 
 from bench.workload import Workload
 from domain.plan import TechnologyPlan
+from domain.plan.initiative import LOCKED
 from domain.shared import Actor, Decision, Money
 from projections.rebuild import rebuild
 from services.bootstrap import Container, bootstrap
@@ -182,13 +183,13 @@ def command_stream(
             time.sleep(pause)  # the steady arrival rate, not a wait on a condition
         next_at += interval
         plan: Any = c.store.app.repository.get(plans[n % len(plans)])
-        open_ones = [i for i in plan.initiatives if i["status"] not in ("done", "cancelled")]
+        open_ones = [i for i in plan.initiatives.values() if i.status not in LOCKED]
         if not open_ones:
             continue
         initiative = open_ones[n % len(open_ones)]
         by = Decision(actor, datetime.now(UTC), f"bench-{n}", "vendor quote changed")
         plan.update_initiative(
-            UUID(initiative["id"]), one_time_cost=Money(1000 + n, "EUR"), currency="EUR", by=by
+            initiative.id, one_time_cost=Money(1000 + n, "EUR"), currency="EUR", by=by
         )
         position = c.store.save(plan)
         done.append((time.perf_counter(), position))

@@ -14,7 +14,8 @@ from uuid import UUID, uuid4
 from domain.budget import Budget
 from domain.calendar import FiscalQuarter, FiscalYear
 from domain.client import Client
-from domain.plan import Period, RecurringCost, TechnologyPlan
+from domain.plan import InitiativeStatus, Period, RecurringCost, TechnologyPlan
+from domain.plan.initiative import LOCKED
 from domain.review import Review
 from domain.shared import Actor, Decision, Money, Priority, TechplanAggregate
 from domain.strategy import Strategy
@@ -184,27 +185,34 @@ class Workload:
     def _change_initiative(self, story: Story, this_quarter: FiscalQuarter) -> None:
         rng, plan = self.rng, story.plan
         iid = rng.choice(story.initiatives)
-        status = plan.initiative(iid)["status"]
-        if status in ("done", "cancelled"):
+        status = plan.initiative(iid).status
+        if status in LOCKED:
             story.initiatives.append(self._propose(story, this_quarter))
             return
         moves = {
-            "proposed": ("approve", "defer", "reschedule", "reestimate", "retitle", "cancel"),
-            "approved": ("start", "defer", "reestimate"),
-            "in_progress": ("complete", "retitle"),
+            InitiativeStatus.PROPOSED: (
+                "approve",
+                "defer",
+                "reschedule",
+                "reestimate",
+                "retitle",
+                "cancel",
+            ),
+            InitiativeStatus.APPROVED: ("start", "defer", "reestimate"),
+            InitiativeStatus.IN_PROGRESS: ("complete", "retitle"),
         }[status]
         move = rng.choice(moves)
         by = self.by()
         if move == "approve":
-            if not plan.initiative(iid)["goal_ids"]:
+            if not plan.initiative(iid).goal_ids:
                 plan.update_initiative(iid, goal_ids=[story.goals[0]], currency="EUR", by=by)
             else:
                 plan.approve_initiative(
                     iid, strategy_status="active", active_goal_ids=story.goals, by=by
                 )
         elif move == "defer":
-            current = plan.initiative(iid)["target_quarter"]
-            later = FiscalQuarter.parse(current).next() if current else this_quarter.next()
+            current = plan.initiative(iid).target_quarter
+            later = current.next() if current else this_quarter.next()
             plan.defer_initiative(iid, target_quarter=later, by=by)
         elif move == "reschedule":
             plan.update_initiative(
