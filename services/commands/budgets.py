@@ -201,7 +201,7 @@ def _plan_of(ctx: Ctx, client_id: UUID, plan_id: UUID) -> TechnologyPlan:
     return plan
 
 
-def _initiative_ids(ctx: Ctx, budget: Budget, initiative_id: UUID | None) -> set[str] | None:
+def _initiative_ids(ctx: Ctx, budget: Budget, initiative_id: UUID | None) -> set[UUID] | None:
     """The initiatives of the budget's plan, read only when a line names one."""
     if initiative_id is None or budget.plan_id is None:
         return None

@@ -221,10 +221,10 @@ def _strategy_of(ctx: Ctx, client_id: UUID, strategy_id: UUID) -> Strategy:
     return strategy
 
 
-def _goal_ids(ctx: Ctx, plan: TechnologyPlan) -> set[str]:
+def _goal_ids(ctx: Ctx, plan: TechnologyPlan) -> set[UUID]:
     """Every goal of the plan's strategy, retired ones too: approval checks which are live."""
     strategy = ctx.c.store.load(Strategy, plan.strategy_id, ctx.principal)
-    return {goal["id"] for goal in strategy.goals}
+    return set(strategy.goals)
 
 
 def _currency(ctx: Ctx, plan: TechnologyPlan) -> str:
@@ -271,7 +271,7 @@ def _notice_concurrent_retirement(
     now = ctx.c.store.load(Strategy, read.id, ctx.principal)
     if now.version == read.version or now.status != "active":
         return
-    served = set(plan.initiative(initiative_id)["goal_ids"])
+    served = set(plan.initiative(initiative_id).goal_ids)
     if served & read.active_goal_ids() and not served & now.active_goal_ids():
         log.warning(
             "initiative %s of plan %s was approved (position %s) while the goals it serves "
