@@ -23,7 +23,6 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import (
     DatetimeAsISO,
     DecimalAsStr,
@@ -167,9 +166,8 @@ class AuditTrail(Projection):
         for aggregate_id, folded in batch.states.items():
             # Stamped with the aggregate's own time, not the clock, so a rebuild writes the
             # very same state.
-            snapshot = replace(
-                Snapshot.take(folded.aggregate), timestamp=folded.aggregate.modified_on
-            )
+            aggregate = folded.aggregate
+            snapshot = replace(aggregate.Snapshot.take(aggregate), timestamp=aggregate.modified_on)
             stored = self._mapper.to_stored_event(snapshot)
             states.append(
                 (

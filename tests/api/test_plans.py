@@ -416,7 +416,7 @@ def test_a_goal_retired_while_an_approval_decides_is_tolerated_and_logged(
         plan, _ = plans.approve_initiative(
             ctx, uuid.UUID(s.plan), uuid.UUID(iid), InitiativeActionIn(rationale="go")
         )
-    assert plan.initiative(iid)["status"] == "approved"  # as if approved just before
+    assert plan.initiative(iid).status == "approved"  # as if approved just before
     assert "retired concurrently" in caplog.text
     # from now on the retired goal no longer carries an approval
     later = initiative(api, s.plan, [s.goal])

@@ -100,9 +100,9 @@ def test_load_demo_tells_its_story_through_real_events(container: Any) -> None:
 
     dental = store.load(Strategy, ids["dental.strategy"], principal)
     assert dental.status == "active"
-    goals = {g["title"]: g for g in dental.goals}
-    assert goals["Immutable backups with tested restores"]["priority"] == "critical"
-    assert goals["Self-service patient portal"]["status"] == "retired"
+    goals = {g.title: g for g in dental.goals.values()}
+    assert goals["Immutable backups with tested restores"].priority == "critical"
+    assert goals["Self-service patient portal"].status == "retired"
     events = [r.event for r in store.recorded_events(dental.id)]
     reprioritized = [e for e in events if isinstance(e, Strategy.GoalReprioritized)]
     assert "Ransomware incident at a peer practice" in (reprioritized[0].rationale or "")
