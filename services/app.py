@@ -3,25 +3,35 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Protocol
 
 import msgspec
 from litestar import Litestar
 from litestar.config.response_cache import ResponseCacheConfig
-from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.types import ControllerRouterHandler
 
+from domain.budget import Budget
+from domain.client import Client
+from domain.plan import TechnologyPlan
+from domain.review import Review
+from domain.strategy import Strategy
 from services.api.admin import ApiKeyController, TenantAdminController
+from services.api.budgets import BudgetController, ClientBudgetsController
 from services.api.clients import ClientController
-from services.api.common import provide_principal
+from services.api.common import DEPENDENCIES
 from services.api.history import history_router
 from services.api.ops import list_event_types, live, metrics, ready
+from services.api.plans import ClientPlansController, PlanController
+from services.api.readside import AuditController, ClientReadsController, PortfolioController
+from services.api.reviews import ClientReviewsController, ReviewController
 from services.api.strategies import ClientStrategiesController, StrategyController
+from services.api.webhooks import WebhookController
 from services.bootstrap import Container
 from services.idempotency import idempotency_middleware
 from services.problems import HANDLERS, PROBLEM
@@ -59,11 +69,9 @@ PROBLEMS = {
 }
 
 
-def route_handlers() -> list[Any]:
-    from domain.client import Client
-    from domain.strategy import Strategy
-
-    handlers: list[Any] = [
+def route_handlers() -> list[ControllerRouterHandler]:
+    """Every route of the API, in one list."""
+    return [
         live,
         ready,
         metrics,
@@ -75,31 +83,36 @@ def route_handlers() -> list[Any]:
         StrategyController,
         history_router("clients", Client),
         history_router("strategies", Strategy),
+        ClientPlansController,
+        PlanController,
+        history_router("plans", TechnologyPlan),
+        ClientBudgetsController,
+        BudgetController,
+        history_router("budgets", Budget),
+        AuditController,
+        PortfolioController,
+        ClientReadsController,
+        ClientReviewsController,
+        ReviewController,
+        history_router("reviews", Review),
+        WebhookController,
     ]
-    for extra in _optional_routes():
-        handlers += extra()
-    return handlers
 
 
-def _optional_routes() -> list[Callable[[], list[Any]]]:
-    """Routers of later parts (plans, budgets, read side, webhooks) register here."""
-    found: list[Callable[[], list[Any]]] = []
-    for module_name in ("services.api.tactical", "services.api.readside", "services.api.webhooks"):
-        try:
-            module = __import__(module_name, fromlist=["routes"])
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        found.append(module.routes)
-    return found
+class LifespanHook(Protocol):
+    """What runs beside the API for as long as it serves (services/redis.py `RedisHook`, the
+    worker of `techplan dev`, the projector of the API tests)."""
+
+    async def start(self, container: Container) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
-def create_app(container: Container, *, lifespan_hooks: list[Any] | None = None) -> Litestar:
+def create_app(container: Container, *, lifespan_hooks: Sequence[LifespanHook] = ()) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.container = container
-        hooks = list(lifespan_hooks or [])
+        hooks = list(lifespan_hooks)
         for hook in hooks:
             await hook.start(container)
         try:
@@ -110,7 +123,7 @@ def create_app(container: Container, *, lifespan_hooks: list[Any] | None = None)
 
     app = Litestar(
         route_handlers=route_handlers(),
-        dependencies={"principal": Provide(provide_principal, sync_to_thread=True)},
+        dependencies=DEPENDENCIES,
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
         middleware=[idempotency_middleware],
         lifespan=[lifespan],

@@ -1,16 +1,21 @@
 """The composition root: builds the pools, the event store and the runner once.
 
-Nothing connects at import time; tests build the same root with their own settings.
+Nothing connects at import time; tests build the same root with their own settings. What
+only a running process has (its Redis pool, the projector it may wake) is attached by the
+process that owns it, into named fields.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from arq.connections import ArqRedis
 
 from infra.db import Database, check_reachable
 from infra.eventstore import EventStore
 from projections.runner import Runner, all_projections, all_views
+from services.commands.context import Clock, utc_now
 from services.settings import Settings
 from services.store import Store
 from services.webhooks.fanout import projection as webhook_fanout
@@ -22,7 +27,11 @@ class Container:
     db: Database
     store: Store
     runner: Runner
-    extras: dict[str, Any] = field(default_factory=dict)
+    clock: Clock = utc_now
+    # Attached by the process that runs them; None where nothing does.
+    arq: ArqRedis | None = None  # the API's and the worker's Redis pool
+    redis_ping: Callable[[], object] | None = None  # /health/ready asks Redis through it
+    nudge_projector: Callable[[], None] | None = None  # a read waiting for a position wakes it
 
     def close(self) -> None:
         self.store.close()

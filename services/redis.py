@@ -25,8 +25,8 @@ class RedisHook:
     async def start(self, container: Container) -> None:
         self.pool = await create_pool(redis_settings(container.settings.require_redis()))
         self.loop = asyncio.get_running_loop()
-        container.extras["arq"] = self.pool
-        container.extras["redis_ping"] = self.ping
+        container.arq = self.pool
+        container.redis_ping = self.ping
 
     def ping(self) -> Any:
         assert self.pool is not None and self.loop is not None

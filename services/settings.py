@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -47,7 +47,7 @@ class Settings:
     db_pool_max_overflow: int = 12  # more under load, closed when idle
     snapshot_interval: int = 100
     redis_prefix: str = "techplan"
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    webhook_rotation_grace: float = 24 * 3600  # seconds an old secret keeps signing
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -44,7 +44,7 @@ def build_worker(settings: Settings, *, poll: float = 1.0, handle_signals: bool 
 
     async def on_startup(ctx: dict[str, Any]) -> None:
         container = await asyncio.to_thread(bootstrap, settings)
-        container.extras["arq"] = ctx["redis"]
+        container.arq = ctx["redis"]
         ctx["container"] = container
         projector.start_thread(container)
         await deliveries.on_startup(ctx)

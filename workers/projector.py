@@ -36,7 +36,7 @@ class Projector:
 
     def start_thread(self, container: Container) -> None:
         self.container = container
-        container.extras["nudge_projector"] = self._wake.set
+        container.nudge_projector = self._wake.set
         self._thread = threading.Thread(target=self._run, name="techplan-projector", daemon=True)
         self._thread.start()
 

@@ -8,10 +8,13 @@ from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from domain.client import Client
 from services import auth
-from services.api.common import check_limit, container, decode_cursor, encode_cursor, uuid_of
+from services.api.common import check_limit, decode_cursor, encode_cursor, uuid_of
 from services.api.schemas import ApiKeyIn, TenantIn
 from services.auth import ADMIN, Principal
+from services.bootstrap import Container
+from services.errors import Invalid, NotFound
 
 
 def _paged(items: list[dict[str, Any]], limit: int) -> dict[str, Any]:
@@ -25,22 +28,26 @@ class TenantAdminController(Controller):
     tags = ["operator"]
 
     @post("/", sync_to_thread=True, status_code=201)
-    def create(self, request: Request[Any, Any, Any], data: JSONBody[TenantIn]) -> dict[str, Any]:
-        c = container(request.app.state)
-        auth.check_admin_token(c.settings.admin_token, request.headers.get("authorization"))
-        return auth.create_tenant(c.db, data.name)
+    def create(
+        self,
+        request: Request[Any, Any, Any],
+        container: NamedDependency[Container],
+        data: JSONBody[TenantIn],
+    ) -> dict[str, Any]:
+        _check_operator(request, container)
+        return auth.create_tenant(container.db, data.name)
 
     @get("/", sync_to_thread=True)
     def list_tenants(
         self,
         request: Request[Any, Any, Any],
+        container: NamedDependency[Container],
         limit: FromQuery[int] = 50,
         cursor: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
-        c = container(request.app.state)
-        auth.check_admin_token(c.settings.admin_token, request.headers.get("authorization"))
+        _check_operator(request, container)
         check_limit(limit)
-        items = auth.list_tenants(c.db, after=decode_cursor(cursor, str), limit=limit + 1)
+        items = auth.list_tenants(container.db, after=decode_cursor(cursor, str), limit=limit + 1)
         return _paged(items, limit)
 
 
@@ -51,15 +58,14 @@ class ApiKeyController(Controller):
     @post("/", sync_to_thread=True, status_code=201)
     def create(
         self,
-        request: Request[Any, Any, Any],
+        container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         data: JSONBody[ApiKeyIn],
     ) -> dict[str, Any]:
         principal.require(*ADMIN)
-        c = container(request.app.state)
         if data.client_ids:
-            _check_clients(request, principal, data.client_ids)
-        with c.db.tx() as cur:
+            _check_clients(container, principal, data.client_ids)
+        with container.db.tx() as cur:
             view, key = auth.create_key(
                 cur,
                 tenant_id=principal.tenant_id,
@@ -72,7 +78,7 @@ class ApiKeyController(Controller):
     @get("/", sync_to_thread=True)
     def list_keys(
         self,
-        request: Request[Any, Any, Any],
+        container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         limit: FromQuery[int] = 50,
         cursor: FromQuery[str | None] = None,
@@ -80,7 +86,7 @@ class ApiKeyController(Controller):
         principal.require(*ADMIN)
         check_limit(limit)
         items = auth.list_keys(
-            container(request.app.state).db,
+            container.db,
             principal.tenant_id,
             after=decode_cursor(cursor, str),
             limit=limit + 1,
@@ -90,26 +96,22 @@ class ApiKeyController(Controller):
     @delete("/{key_id:str}", sync_to_thread=True, status_code=204)
     def revoke(
         self,
-        request: Request[Any, Any, Any],
+        container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         key_id: FromPath[str],
     ) -> None:
         principal.require(*ADMIN)
-        auth.revoke_key(
-            container(request.app.state).db, principal.tenant_id, uuid_of(key_id, "API key")
-        )
+        auth.revoke_key(container.db, principal.tenant_id, uuid_of(key_id, "API key"))
 
 
-def _check_clients(
-    request: Request[Any, Any, Any], principal: NamedDependency[Principal], ids: list[Any]
-) -> None:
+def _check_operator(request: Request[Any, Any, Any], container: Container) -> None:
+    auth.check_admin_token(container.settings.admin_token, request.headers.get("authorization"))
+
+
+def _check_clients(container: Container, principal: Principal, ids: list[Any]) -> None:
     """A key may only name clients of its own tenant: others are refused as unknown."""
-    from domain.client import Client
-    from services.errors import Invalid, NotFound
-
-    store = container(request.app.state).store
     for client_id in ids:
         try:
-            store.load(Client, client_id, principal)
+            container.store.load(Client, client_id, principal)
         except NotFound:
             raise Invalid(f"no client {client_id}", field="client_ids") from None

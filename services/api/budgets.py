@@ -5,23 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from litestar import Controller, Request, Response, get, patch, post
+from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from domain.budget import Budget
 from projections import budgets as budgets_view
-from services.api.common import (
-    client_list,
-    ctx,
-    resource,
-    uuid_of,
-)
+from services.api.common import client_list, resource, uuid_of
 from services.api.history import load_at
+from services.api.patching import given, nullable
 from services.api.schemas import DecisionIn
-from services.api.tactical_schemas import ActualIn, BudgetIn, LineIn, LinePatch
+from services.api.tactical_schemas import ActualIn, BudgetIn, LineIn, LinePatch, fiscal_year
 from services.auth import READ, Principal
+from services.bootstrap import Container
 from services.commands import budgets as commands
+from services.commands.context import Context
 from services.errors import NotFound
 
 
@@ -37,20 +35,26 @@ class ClientBudgetsController(Controller):
     )
     def create(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         client_id: FromPath[str],
         data: JSONBody[BudgetIn],
     ) -> Response[dict[str, Any]]:
         budget, position = commands.create_budget(
-            ctx(request, principal), uuid_of(client_id, "client"), data
+            context,
+            commands.CreateBudget(
+                client_id=uuid_of(client_id, "client"),
+                fiscal_year=fiscal_year(data.fiscal_year),
+                plan_id=data.plan_id,
+                title=data.title,
+                rationale=data.rationale,
+            ),
         )
         return resource(budget.view(), status=201, position=position)
 
     @get("/", sync_to_thread=True)
     def list_budgets(
         self,
-        request: Request[Any, Any, Any],
+        container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         client_id: FromPath[str],
         limit: FromQuery[int] = 50,
@@ -58,7 +62,7 @@ class ClientBudgetsController(Controller):
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
         return client_list(
-            request,
+            container,
             principal,
             client_id,
             budgets_view.projection.name,
@@ -76,69 +80,90 @@ class BudgetController(Controller):
     @get("/", sync_to_thread=True)
     def get_budget(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         budget_id: FromPath[str],
         version: FromQuery[int | None] = None,
         as_of: FromQuery[datetime | None] = None,
     ) -> Response[dict[str, Any]]:
-        principal.require(*READ)
-        budget = load_at(
-            ctx(request, principal), Budget, uuid_of(budget_id, "budget"), version, as_of
-        )
+        context.principal.require(*READ)
+        budget = load_at(context, Budget, uuid_of(budget_id, "budget"), version, as_of)
         return resource(budget.view())
 
     @post("/lines", sync_to_thread=True, status_code=201)
     def add_line(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         budget_id: FromPath[str],
         data: JSONBody[LineIn],
     ) -> Response[dict[str, Any]]:
         budget, position, line_id = commands.add_line(
-            ctx(request, principal), uuid_of(budget_id, "budget"), data
+            context,
+            commands.AddLine(
+                budget_id=uuid_of(budget_id, "budget"),
+                category=data.category,
+                quarter=data.quarter,
+                amount_minor=data.amount_minor,
+                kind=data.kind,
+                initiative_id=data.initiative_id,
+                description=data.description,
+                rationale=data.rationale,
+            ),
         )
         return resource(budget.view(), status=201, position=position, created_id=str(line_id))
 
     @patch("/lines/{line_id:str}", sync_to_thread=True)
     def update_line(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         budget_id: FromPath[str],
         line_id: FromPath[str],
         data: JSONBody[LinePatch],
     ) -> Response[dict[str, Any]]:
         budget, position = commands.update_line(
-            ctx(request, principal), uuid_of(budget_id, "budget"), uuid_of(line_id, "line"), data
+            context,
+            commands.UpdateLine(
+                budget_id=uuid_of(budget_id, "budget"),
+                line_id=uuid_of(line_id, "line"),
+                rationale=data.rationale,
+                category=given(data.category),
+                quarter=given(data.quarter),
+                amount_minor=given(data.amount_minor),
+                kind=given(data.kind),
+                initiative_id=nullable(data.initiative_id),
+                description=nullable(data.description),
+            ),
         )
         return resource(budget.view(), position=position)
 
     @post("/lines/{line_id:str}/remove", sync_to_thread=True, status_code=200)
     def remove_line(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         budget_id: FromPath[str],
         line_id: FromPath[str],
         data: JSONBody[DecisionIn],
     ) -> Response[dict[str, Any]]:
         budget, position = commands.remove_line(
-            ctx(request, principal), uuid_of(budget_id, "budget"), uuid_of(line_id, "line"), data
+            context, uuid_of(budget_id, "budget"), uuid_of(line_id, "line"), data.rationale
         )
         return resource(budget.view(), position=position)
 
     @post("/actuals", sync_to_thread=True, status_code=201)
     def record_actual(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         budget_id: FromPath[str],
         data: JSONBody[ActualIn],
     ) -> Response[dict[str, Any]]:
         budget, position, actual_id = commands.record_actual(
-            ctx(request, principal), uuid_of(budget_id, "budget"), data
+            context,
+            commands.RecordActual(
+                budget_id=uuid_of(budget_id, "budget"),
+                line_id=data.line_id,
+                amount_minor=data.amount_minor,
+                note=data.note,
+                rationale=data.rationale,
+            ),
         )
         return resource(budget.view(), status=201, position=position, created_id=str(actual_id))
 
@@ -151,8 +176,7 @@ class BudgetController(Controller):
     )
     def act(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         budget_id: FromPath[str],
         action: FromPath[str],
         data: JSONBody[DecisionIn],
@@ -160,5 +184,5 @@ class BudgetController(Controller):
         command = commands.BUDGET_ACTIONS.get(action)
         if command is None:
             raise NotFound(f"no such action: {action[:40]}")
-        budget, position = command(ctx(request, principal), uuid_of(budget_id, "budget"), data)
+        budget, position = command(context, uuid_of(budget_id, "budget"), data.rationale)
         return resource(budget.view(), position=position)

@@ -1,4 +1,5 @@
-"""What every controller shares: the principal, the command context, paging, freshness."""
+"""What every controller shares: its dependencies (the container, the principal, the command
+context), paging, freshness."""
 
 from __future__ import annotations
 
@@ -7,29 +8,69 @@ import binascii
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
 import msgspec
 from litestar import Request, Response
 from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
 
-from domain.shared import Actor, Decision
-from services.auth import Principal, authenticate
+from domain.client import Client
+from services.auth import READ, Principal, authenticate
 from services.bootstrap import Container
+from services.commands.context import Context
 from services.errors import BadRequest, Invalid, NotFound, NotReady, PreconditionFailed
 
 T = TypeVar("T")
 
 
-def container(state: State) -> Container:
+def provide_container(state: State) -> Container:
     c: Container = state.container
     return c
 
 
-def provide_principal(request: Request[Any, Any, Any]) -> Principal:
-    return authenticate(container(request.app.state).db, request.headers.get("authorization"))
+def provide_principal(
+    request: Request[Any, Any, Any], container: NamedDependency[Container]
+) -> Principal:
+    return authenticate(container.db, request.headers.get("authorization"))
+
+
+def provide_context(
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    container: NamedDependency[Container],
+) -> Context:
+    """The command context of a request: a malformed If-Match is refused (412) here."""
+    return Context(
+        store=container.store,
+        principal=principal,
+        correlation_id=correlation_id(request),
+        if_match=if_match(request.headers.get("if-match")),
+        clock=container.clock,
+    )
+
+
+@dataclass(frozen=True)
+class Precondition:
+    """A request's If-Match, for handlers that check their role before they read it."""
+
+    header: str | None
+
+    def version(self) -> int | None:
+        return if_match(self.header)
+
+
+def provide_precondition(request: Request[Any, Any, Any]) -> Precondition:
+    return Precondition(request.headers.get("if-match"))
+
+
+DEPENDENCIES = {
+    "container": Provide(provide_container, sync_to_thread=False),
+    "principal": Provide(provide_principal, sync_to_thread=True),
+    "context": Provide(provide_context, sync_to_thread=False),
+    "precondition": Provide(provide_precondition, sync_to_thread=False),
+}
 
 
 def uuid_of(raw: str, what: str) -> UUID:
@@ -40,44 +81,13 @@ def uuid_of(raw: str, what: str) -> UUID:
         raise NotFound(f"{what} not found") from None
 
 
-@dataclass(frozen=True)
-class Ctx:
-    """One request's command context."""
-
-    c: Container
-    principal: Principal
-    correlation_id: str
-    if_match: int | None
-
-    def decision(self, rationale: str | None = None) -> Decision:
-        return Decision(
-            actor=self.principal.actor,
-            at=datetime.now(UTC),
-            correlation_id=self.correlation_id,
-            rationale=rationale,
-        )
-
-    @property
-    def actor(self) -> Actor:
-        return self.principal.actor
-
-
-def ctx(request: Request[Any, Any, Any], principal: Principal) -> Ctx:
-    return Ctx(
-        c=container(request.app.state),
-        principal=principal,
-        correlation_id=correlation_id(request),
-        if_match=if_match(request),
-    )
-
-
 def correlation_id(request: Request[Any, Any, Any]) -> str:
     given = request.headers.get("x-correlation-id") or request.headers.get("x-request-id")
     return (given or str(uuid4()))[:200]
 
 
-def if_match(request: Request[Any, Any, Any]) -> int | None:
-    raw = request.headers.get("if-match")
+def if_match(raw: str | None) -> int | None:
+    """The version an `If-Match` header pins, if any."""
     if raw is None:
         return None
     raw = raw.strip().removeprefix("W/").strip('"')
@@ -146,15 +156,14 @@ def wait_for(c: Container, min_position: int | None, projections: Sequence[str])
             raise NotReady(
                 f"the read side has not reached position {min_position} yet; retry shortly"
             )
-        nudge = c.extras.get("nudge_projector")
-        if callable(nudge):
-            nudge()
+        if c.nudge_projector is not None:
+            c.nudge_projector()
         time.sleep(pause)
         pause = min(pause * 2, 0.2)
 
 
 def client_list(
-    request: Request[Any, Any, Any],
+    c: Container,
     principal: Principal,
     client_id: str,
     projection: str,
@@ -166,11 +175,7 @@ def client_list(
 ) -> dict[str, Any]:
     """A page of one client's items from a read model: access checked on the client itself
     (so an invisible client is 404), fresh to `min_position`, under the tenant's RLS."""
-    from domain.client import Client
-    from services.auth import READ
-
     principal.require(*READ)
-    c = container(request.app.state)
     check_limit(limit)
     client = c.store.load(Client, uuid_of(client_id, "client"), principal)
     after = decode_cursor(cursor, int) or 0

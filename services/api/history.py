@@ -7,19 +7,20 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Request, Router, get
+from litestar import Router, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 
 from domain.shared import A, TechplanAggregate
 from infra.history import diff, history_item, replay, version_as_of
-from services.api.common import Ctx, check_limit, ctx, decode_cursor, encode_cursor, uuid_of
-from services.auth import READ, Principal
+from services.api.common import check_limit, decode_cursor, encode_cursor, uuid_of
+from services.auth import READ
+from services.commands.context import Context
 from services.errors import Invalid, NotFound
 
 
 def load_at(
-    c: Ctx,
+    c: Context,
     cls: type[A],
     aggregate_id: UUID,
     version: int | None,
@@ -32,31 +33,30 @@ def load_at(
     if as_of is not None:
         if as_of.tzinfo is None:
             raise Invalid("as_of needs a time zone offset", field="as_of")
-        version = version_as_of(c.c.store.history(cls, aggregate_id, c.principal), as_of)
+        version = version_as_of(c.store.history(cls, aggregate_id, c.principal), as_of)
         if version is None:
             raise NotFound(f"{what} did not exist at {as_of.isoformat()}")
     if version is not None and version < 1:
         raise NotFound(f"{what} has no version {version}")
-    return c.c.store.load(cls, aggregate_id, c.principal, version=version)
+    return c.store.load(cls, aggregate_id, c.principal, version=version)
 
 
 def history_router(kind: str, cls: type[TechplanAggregate]) -> Router:
     what = cls.aggregate_type
 
-    def recorded(c: Ctx, raw_id: str) -> list[Any]:
+    def recorded(c: Context, raw_id: str) -> list[Any]:
         c.principal.require(*READ)
-        return c.c.store.history(cls, uuid_of(raw_id, what), c.principal)
+        return c.store.history(cls, uuid_of(raw_id, what), c.principal)
 
     def history(
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         id: FromPath[str],
         limit: FromQuery[int] = 50,
         cursor: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
         check_limit(limit)
         after = decode_cursor(cursor, int) or 0
-        steps = replay(recorded(ctx(request, principal), id))
+        steps = replay(recorded(context, id))
         items = [history_item(*s) for s in steps if s[0].version > after]
         more = len(items) > limit
         items = items[:limit]
@@ -66,13 +66,12 @@ def history_router(kind: str, cls: type[TechplanAggregate]) -> Router:
         }
 
     def diff_view(
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         id: FromPath[str],
         from_: Annotated[int, QueryParameter(name="from")],
         to: FromQuery[int],
     ) -> dict[str, Any]:
-        steps = replay(recorded(ctx(request, principal), id))
+        steps = replay(recorded(context, id))
         views = {s[0].version: s[2] for s in steps}
         for name, n in (("from", from_), ("to", to)):
             if n not in views:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, get
+from litestar import Response, get
+from litestar.di import NamedDependency
 
 from domain.catalogue import event_types
-from services.api.common import container
+from services.bootstrap import Container
 
 
 @get("/health/live", tags=["operations"])
@@ -16,8 +17,8 @@ async def live() -> dict[str, str]:
 
 
 @get("/health/ready", sync_to_thread=True, tags=["operations"])
-def ready(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
-    c = container(request.app.state)
+def ready(container: NamedDependency[Container]) -> Response[dict[str, Any]]:
+    c = container
     checks: dict[str, str] = {}
     try:
         with c.db.tx() as cur:
@@ -25,8 +26,8 @@ def ready(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
         checks["postgres"] = "ok"
     except Exception as exc:  # a health check reports, it does not raise
         checks["postgres"] = f"unreachable: {type(exc).__name__}"
-    redis_check = c.extras.get("redis_ping")
-    if callable(redis_check):
+    redis_check = c.redis_ping
+    if redis_check is not None:
         try:
             redis_check()
             checks["redis"] = "ok"
@@ -39,8 +40,8 @@ def ready(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
 
 
 @get("/metrics", sync_to_thread=True, tags=["operations"], media_type="text/plain")
-def metrics(request: Request[Any, Any, Any]) -> str:
-    c = container(request.app.state)
+def metrics(container: NamedDependency[Container]) -> str:
+    c = container
     lines = [
         "# HELP techplan_projection_position Notification-log position of each projection.",
         "# TYPE techplan_projection_position gauge",

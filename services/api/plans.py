@@ -5,22 +5,28 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from litestar import Controller, Request, Response, get, patch, post
+from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from domain.plan import TechnologyPlan
 from projections import plans as plans_view
-from services.api.common import (
-    client_list,
-    ctx,
-    resource,
-    uuid_of,
-)
+from services.api.common import client_list, resource, uuid_of
 from services.api.history import load_at
-from services.api.tactical_schemas import InitiativeActionIn, InitiativeIn, InitiativePatch, PlanIn
+from services.api.patching import converted, given
+from services.api.tactical_schemas import (
+    InitiativeActionIn,
+    InitiativeIn,
+    InitiativePatch,
+    PlanIn,
+    money,
+    quarter,
+    recurring,
+)
 from services.auth import READ, Principal
+from services.bootstrap import Container
 from services.commands import plans as commands
+from services.commands.context import Context
 from services.errors import NotFound
 
 
@@ -30,21 +36,23 @@ class ClientPlansController(Controller):
 
     @post("/", sync_to_thread=True, status_code=201)
     def create(
-        self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
-        client_id: FromPath[str],
-        data: JSONBody[PlanIn],
+        self, context: NamedDependency[Context], client_id: FromPath[str], data: JSONBody[PlanIn]
     ) -> Response[dict[str, Any]]:
         plan, position = commands.create_plan(
-            ctx(request, principal), uuid_of(client_id, "client"), data
+            context,
+            commands.CreatePlan(
+                client_id=uuid_of(client_id, "client"),
+                strategy_id=data.strategy_id,
+                title=data.title,
+                rationale=data.rationale,
+            ),
         )
         return resource(plan.view(), status=201, position=position)
 
     @get("/", sync_to_thread=True)
     def list_plans(
         self,
-        request: Request[Any, Any, Any],
+        container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         client_id: FromPath[str],
         limit: FromQuery[int] = 50,
@@ -52,7 +60,7 @@ class ClientPlansController(Controller):
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
         return client_list(
-            request,
+            container,
             principal,
             client_id,
             plans_view.projection.name,
@@ -70,45 +78,60 @@ class PlanController(Controller):
     @get("/", sync_to_thread=True)
     def get_plan(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         plan_id: FromPath[str],
         version: FromQuery[int | None] = None,
         as_of: FromQuery[datetime | None] = None,
     ) -> Response[dict[str, Any]]:
-        principal.require(*READ)
-        plan = load_at(
-            ctx(request, principal), TechnologyPlan, uuid_of(plan_id, "plan"), version, as_of
-        )
+        context.principal.require(*READ)
+        plan = load_at(context, TechnologyPlan, uuid_of(plan_id, "plan"), version, as_of)
         return resource(plan.view())
 
     @post("/initiatives", sync_to_thread=True, status_code=201)
     def propose(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         plan_id: FromPath[str],
         data: JSONBody[InitiativeIn],
     ) -> Response[dict[str, Any]]:
         plan, position, initiative_id = commands.propose_initiative(
-            ctx(request, principal), uuid_of(plan_id, "plan"), data
+            context,
+            commands.ProposeInitiative(
+                plan_id=uuid_of(plan_id, "plan"),
+                title=data.title,
+                category=data.category,
+                goal_ids=data.goal_ids,
+                target_quarter=quarter(data.target_quarter),
+                one_time_cost=money(data.one_time_cost),
+                recurring_cost=recurring(data.recurring_cost),
+                priority=data.priority,
+                rationale=data.rationale,
+            ),
         )
         return resource(plan.view(), status=201, position=position, created_id=str(initiative_id))
 
     @patch("/initiatives/{initiative_id:str}", sync_to_thread=True)
     def update_initiative(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         plan_id: FromPath[str],
         initiative_id: FromPath[str],
         data: JSONBody[InitiativePatch],
     ) -> Response[dict[str, Any]]:
         plan, position = commands.update_initiative(
-            ctx(request, principal),
-            uuid_of(plan_id, "plan"),
-            uuid_of(initiative_id, "initiative"),
-            data,
+            context,
+            commands.UpdateInitiative(
+                plan_id=uuid_of(plan_id, "plan"),
+                initiative_id=uuid_of(initiative_id, "initiative"),
+                rationale=data.rationale,
+                title=given(data.title),
+                category=given(data.category),
+                goal_ids=given(data.goal_ids),
+                target_quarter=converted(data.target_quarter, quarter),
+                one_time_cost=converted(data.one_time_cost, money),
+                recurring_cost=converted(data.recurring_cost, recurring),
+                priority=given(data.priority),
+            ),
         )
         return resource(plan.view(), position=position)
 
@@ -121,8 +144,7 @@ class PlanController(Controller):
     )
     def act(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         plan_id: FromPath[str],
         initiative_id: FromPath[str],
         action: FromPath[str],
@@ -132,9 +154,12 @@ class PlanController(Controller):
         if command is None:
             raise NotFound(f"no such action: {action[:40]}")
         plan, position = command(
-            ctx(request, principal),
-            uuid_of(plan_id, "plan"),
-            uuid_of(initiative_id, "initiative"),
-            data,
+            context,
+            commands.MoveInitiative(
+                plan_id=uuid_of(plan_id, "plan"),
+                initiative_id=uuid_of(initiative_id, "initiative"),
+                rationale=data.rationale,
+                target_quarter=quarter(data.target_quarter),
+            ),
         )
         return resource(plan.view(), position=position)

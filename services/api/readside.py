@@ -1,7 +1,5 @@
 """Reads across many objects, answered from projections: audit, portfolio, roadmap, alignment,
 and "what changed since". Each honours `min_position` (read-your-writes, bounded wait).
-
-`services.app` finds this module and adds `routes()` to the application.
 """
 
 from __future__ import annotations
@@ -10,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, Request, get
+from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 
@@ -23,31 +21,17 @@ from infra.history import IGNORED, diff
 from projections import alignment, audit, portfolio, roadmap
 from services.api.common import (
     check_limit,
-    container,
     decode_cursor,
     page,
     uuid_of,
     wait_for,
 )
-from services.api.history import history_router
-from services.api.reviews import ClientReviewsController, ReviewController
 from services.auth import READ, Principal
 from services.bootstrap import Container
 from services.errors import Conflict, Invalid, NotFound
 
 AGGREGATE_TYPES = ("client", "strategy", "plan", "budget", "review")
 MAX_QUARTERS = 40
-
-
-def routes() -> list[Any]:
-    return [
-        AuditController,
-        PortfolioController,
-        ClientReadsController,
-        ClientReviewsController,
-        ReviewController,
-        history_router("reviews", Review),
-    ]
 
 
 def _id(raw: str | None, field: str) -> UUID | None:
@@ -78,7 +62,7 @@ class AuditController(Controller):
     @get("/", sync_to_thread=True, summary="Every decision, newest first, filtered")
     def search(
         self,
-        request: Request[Any, Any, Any],
+        container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         client_id: FromQuery[str | None] = None,
         aggregate_id: FromQuery[str | None] = None,
@@ -93,11 +77,10 @@ class AuditController(Controller):
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
         principal.require(*READ)
-        c = container(request.app.state)
         check_limit(limit)
         client = _id(client_id, "client_id")
         if client is not None:
-            c.store.load(Client, client, principal)  # 404 unless the key may see it
+            container.store.load(Client, client, principal)  # 404 unless the key may see it
         if aggregate_type is not None and aggregate_type not in AGGREGATE_TYPES:
             raise Invalid(
                 f"aggregate_type is one of {', '.join(AGGREGATE_TYPES)}", field="aggregate_type"
@@ -118,8 +101,8 @@ class AuditController(Controller):
             q=q,
         )
         before = decode_cursor(cursor, int)
-        wait_for(c, min_position, [audit.projection.name])
-        with c.db.tenant_tx(principal.tenant_id) as cur:
+        wait_for(container, min_position, [audit.projection.name])
+        with container.db.tenant_tx(principal.tenant_id) as cur:
             rows = audit.search(cur, where, before=before, limit=limit + 1)
         return page(rows, limit)
 
@@ -131,18 +114,17 @@ class PortfolioController(Controller):
     @get("/", sync_to_thread=True, summary="One row per client: the multi-client view")
     def list_portfolio(
         self,
-        request: Request[Any, Any, Any],
+        container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         limit: FromQuery[int] = 50,
         cursor: FromQuery[str | None] = None,
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
         principal.require(*READ)
-        c = container(request.app.state)
         check_limit(limit)
         after = decode_cursor(cursor, int) or 0
-        wait_for(c, min_position, [portfolio.projection.name])
-        with c.db.tenant_tx(principal.tenant_id) as cur:
+        wait_for(container, min_position, [portfolio.projection.name])
+        with container.db.tenant_tx(principal.tenant_id) as cur:
             rows = portfolio.list_portfolio(
                 cur,
                 client_ids=principal.client_ids,
@@ -160,19 +142,18 @@ class ClientReadsController(Controller):
     @get("/roadmap", sync_to_thread=True, summary="Initiatives by fiscal quarter, with costs")
     def roadmap(
         self,
-        request: Request[Any, Any, Any],
+        container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         client_id: FromPath[str],
         from_: Annotated[str | None, QueryParameter(name="from")] = None,
         to: FromQuery[str | None] = None,
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
-        c = container(request.app.state)
-        client = _client(c, principal, client_id)
+        client = _client(container, principal, client_id)
         first = FiscalQuarter.parse(from_, field="from") if from_ is not None else None
         last = FiscalQuarter.parse(to, field="to") if to is not None else None
-        wait_for(c, min_position, [roadmap.projection.name])
-        with c.db.tenant_tx(principal.tenant_id) as cur:
+        wait_for(container, min_position, [roadmap.projection.name])
+        with container.db.tenant_tx(principal.tenant_id) as cur:
             calendar = roadmap.client_calendar(cur, client.id) or {
                 "id": client.id,
                 "fiscal_year_start_month": client.fiscal_year_start_month,
@@ -194,21 +175,20 @@ class ClientReadsController(Controller):
     @get("/alignment", sync_to_thread=True, summary="Goals, the initiatives serving them, gaps")
     def alignment(
         self,
-        request: Request[Any, Any, Any],
+        container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         client_id: FromPath[str],
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
-        c = container(request.app.state)
-        client = _client(c, principal, client_id)
-        wait_for(c, min_position, [alignment.projection.name])
-        with c.db.tenant_tx(principal.tenant_id) as cur:
+        client = _client(container, principal, client_id)
+        wait_for(container, min_position, [alignment.projection.name])
+        with container.db.tenant_tx(principal.tenant_id) as cur:
             return alignment.alignment(cur, client.id)
 
     @get("/changes", sync_to_thread=True, summary="Decisions and net changes since a time")
     def changes(
         self,
-        request: Request[Any, Any, Any],
+        container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         client_id: FromPath[str],
         since: FromQuery[datetime | None] = None,
@@ -216,8 +196,7 @@ class ClientReadsController(Controller):
         until: FromQuery[datetime | None] = None,
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
-        c = container(request.app.state)
-        client = _client(c, principal, client_id)
+        client = _client(container, principal, client_id)
         if (since is None) == (since_review is None):
             raise Invalid("give either since or since_review", field="since")
         _moment(since, "since")
@@ -226,14 +205,14 @@ class ClientReadsController(Controller):
         start = None if since is None else rfc3339(since)
         if since_review is not None:
             # The review is one resource: read it from the event store, always current.
-            review = c.store.load(Review, uuid_of(since_review, "review"), principal)
+            review = container.store.load(Review, uuid_of(since_review, "review"), principal)
             if review.client_id != client.id:
                 raise NotFound("review not found")
             if review.completed_position is None:
                 raise Conflict("the review is not completed yet")
             after_position, start = review.completed_position, review.completed_at
-        wait_for(c, min_position, [audit.projection.name])
-        with c.db.tenant_tx(principal.tenant_id) as cur:
+        wait_for(container, min_position, [audit.projection.name])
+        with container.db.tenant_tx(principal.tenant_id) as cur:
             where = audit.AuditFilter(
                 client_id=client.id, since=since, until=until, after_position=after_position
             )

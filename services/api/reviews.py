@@ -5,22 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from litestar import Controller, Request, Response, get, patch, post
+from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from domain.review import Review
 from projections import reviews as reviews_view
-from services.api.common import (
-    client_list,
-    ctx,
-    resource,
-    uuid_of,
-)
+from services.api.common import client_list, resource, uuid_of
 from services.api.history import load_at
+from services.api.schemas import ReviewComplete, ReviewIn, ReviewPatch
 from services.auth import READ, Principal
+from services.bootstrap import Container
 from services.commands import reviews as commands
-from services.commands.reviews import ReviewComplete, ReviewIn, ReviewPatch
+from services.commands.context import Context
 
 
 class ClientReviewsController(Controller):
@@ -30,20 +27,25 @@ class ClientReviewsController(Controller):
     @post("/", sync_to_thread=True, status_code=201)
     def create(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         client_id: FromPath[str],
         data: JSONBody[ReviewIn],
     ) -> Response[dict[str, Any]]:
         review, position = commands.create_review(
-            ctx(request, principal), uuid_of(client_id, "client"), data
+            context,
+            commands.CreateReview(
+                client_id=uuid_of(client_id, "client"),
+                title=data.title,
+                scheduled_for=data.scheduled_for,
+                attendees=data.attendees,
+            ),
         )
         return resource(review.view(), status=201, position=position)
 
     @get("/", sync_to_thread=True)
     def list_reviews(
         self,
-        request: Request[Any, Any, Any],
+        container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         client_id: FromPath[str],
         limit: FromQuery[int] = 50,
@@ -51,7 +53,7 @@ class ClientReviewsController(Controller):
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
         return client_list(
-            request,
+            container,
             principal,
             client_id,
             reviews_view.projection.name,
@@ -69,40 +71,43 @@ class ReviewController(Controller):
     @get("/", sync_to_thread=True)
     def get_review(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         review_id: FromPath[str],
         version: FromQuery[int | None] = None,
         as_of: FromQuery[datetime | None] = None,
     ) -> Response[dict[str, Any]]:
-        principal.require(*READ)
-        review = load_at(
-            ctx(request, principal), Review, uuid_of(review_id, "review"), version, as_of
-        )
+        context.principal.require(*READ)
+        review = load_at(context, Review, uuid_of(review_id, "review"), version, as_of)
         return resource(review.view())
 
     @patch("/", sync_to_thread=True)
     def update(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         review_id: FromPath[str],
         data: JSONBody[ReviewPatch],
     ) -> Response[dict[str, Any]]:
         review, position = commands.update_review(
-            ctx(request, principal), uuid_of(review_id, "review"), data
+            context,
+            commands.UpdateReview(
+                review_id=uuid_of(review_id, "review"),
+                rationale=data.rationale,
+                title=data.title,
+                scheduled_for=data.scheduled_for,
+                attendees=data.attendees,
+            ),
         )
         return resource(review.view(), position=position)
 
     @post("/complete", sync_to_thread=True, status_code=200)
     def complete(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         review_id: FromPath[str],
         data: JSONBody[ReviewComplete | None] = None,
     ) -> Response[dict[str, Any]]:
+        done = data or ReviewComplete()
         review, position = commands.complete_review(
-            ctx(request, principal), uuid_of(review_id, "review"), data or ReviewComplete()
+            context, uuid_of(review_id, "review"), done.summary, done.rationale
         )
         return resource(review.view(), position=position)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -95,3 +96,24 @@ class PrincipleIn(Body, kw_only=True):
 
 class DecisionIn(Body, kw_only=True):
     rationale: Rationale
+
+
+Attendees = Annotated[list[Name], Meta(max_length=100, description="up to 100 names")]
+
+
+class ReviewIn(Body, kw_only=True):
+    title: Name
+    scheduled_for: date
+    attendees: Attendees = []
+
+
+class ReviewPatch(Body, kw_only=True):
+    rationale: Rationale
+    title: Name | None = None
+    scheduled_for: date | None = None
+    attendees: Attendees | None = None
+
+
+class ReviewComplete(Body, kw_only=True):
+    summary: Text | None = None
+    rationale: Rationale | None = None

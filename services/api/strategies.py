@@ -5,22 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from litestar import Controller, Request, Response, get, patch, post
+from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from domain.strategy import Strategy
 from projections import strategies as strategies_view
-from services.api.common import (
-    client_list,
-    ctx,
-    resource,
-    uuid_of,
-)
+from services.api.common import client_list, resource, uuid_of
 from services.api.history import load_at
 from services.api.schemas import DecisionIn, GoalIn, GoalPatch, PrincipleIn, StrategyIn
 from services.auth import READ, Principal
+from services.bootstrap import Container
 from services.commands import strategies as commands
+from services.commands.context import Context
 
 
 class ClientStrategiesController(Controller):
@@ -30,20 +27,25 @@ class ClientStrategiesController(Controller):
     @post("/", sync_to_thread=True, status_code=201)
     def create(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         client_id: FromPath[str],
         data: JSONBody[StrategyIn],
     ) -> Response[dict[str, Any]]:
         strategy, position = commands.create_strategy(
-            ctx(request, principal), uuid_of(client_id, "client"), data
+            context,
+            commands.CreateStrategy(
+                client_id=uuid_of(client_id, "client"),
+                title=data.title,
+                vision=data.vision,
+                rationale=data.rationale,
+            ),
         )
         return resource(strategy.view(), status=201, position=position)
 
     @get("/", sync_to_thread=True)
     def list_strategies(
         self,
-        request: Request[Any, Any, Any],
+        container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         client_id: FromPath[str],
         limit: FromQuery[int] = 50,
@@ -51,7 +53,7 @@ class ClientStrategiesController(Controller):
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
         return client_list(
-            request,
+            container,
             principal,
             client_id,
             strategies_view.projection.name,
@@ -69,75 +71,77 @@ class StrategyController(Controller):
     @get("/", sync_to_thread=True)
     def get_strategy(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         strategy_id: FromPath[str],
         version: FromQuery[int | None] = None,
         as_of: FromQuery[datetime | None] = None,
     ) -> Response[dict[str, Any]]:
-        principal.require(*READ)
-        strategy = load_at(
-            ctx(request, principal), Strategy, uuid_of(strategy_id, "strategy"), version, as_of
-        )
+        context.principal.require(*READ)
+        strategy = load_at(context, Strategy, uuid_of(strategy_id, "strategy"), version, as_of)
         return resource(strategy.view())
 
     @post("/goals", sync_to_thread=True, status_code=201)
     def add_goal(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         strategy_id: FromPath[str],
         data: JSONBody[GoalIn],
     ) -> Response[dict[str, Any]]:
         strategy, position, goal_id = commands.add_goal(
-            ctx(request, principal), uuid_of(strategy_id, "strategy"), data
+            context,
+            commands.AddGoal(
+                strategy_id=uuid_of(strategy_id, "strategy"),
+                title=data.title,
+                description=data.description,
+                priority=data.priority,
+                rationale=data.rationale,
+            ),
         )
         return resource(strategy.view(), status=201, position=position, created_id=str(goal_id))
 
     @patch("/goals/{goal_id:str}", sync_to_thread=True)
     def update_goal(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         strategy_id: FromPath[str],
         goal_id: FromPath[str],
         data: JSONBody[GoalPatch],
     ) -> Response[dict[str, Any]]:
         strategy, position = commands.update_goal(
-            ctx(request, principal),
-            uuid_of(strategy_id, "strategy"),
-            uuid_of(goal_id, "goal"),
-            data,
+            context,
+            commands.UpdateGoal(
+                strategy_id=uuid_of(strategy_id, "strategy"),
+                goal_id=uuid_of(goal_id, "goal"),
+                rationale=data.rationale,
+                title=data.title,
+                description=data.description,
+                priority=data.priority,
+            ),
         )
         return resource(strategy.view(), position=position)
 
     @post("/goals/{goal_id:str}/retire", sync_to_thread=True, status_code=200)
     def retire_goal(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         strategy_id: FromPath[str],
         goal_id: FromPath[str],
         data: JSONBody[DecisionIn],
     ) -> Response[dict[str, Any]]:
         strategy, position = commands.retire_goal(
-            ctx(request, principal),
-            uuid_of(strategy_id, "strategy"),
-            uuid_of(goal_id, "goal"),
-            data,
+            context, uuid_of(strategy_id, "strategy"), uuid_of(goal_id, "goal"), data.rationale
         )
         return resource(strategy.view(), position=position)
 
     @post("/principles", sync_to_thread=True, status_code=201)
     def add_principle(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         strategy_id: FromPath[str],
         data: JSONBody[PrincipleIn],
     ) -> Response[dict[str, Any]]:
         strategy, position, principle_id = commands.add_principle(
-            ctx(request, principal), uuid_of(strategy_id, "strategy"), data
+            context, uuid_of(strategy_id, "strategy"), data.statement, data.rationale
         )
         return resource(
             strategy.view(), status=201, position=position, created_id=str(principle_id)
@@ -146,25 +150,23 @@ class StrategyController(Controller):
     @post("/adopt", sync_to_thread=True, status_code=200)
     def adopt(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         strategy_id: FromPath[str],
         data: JSONBody[DecisionIn],
     ) -> Response[dict[str, Any]]:
         strategy, position = commands.adopt(
-            ctx(request, principal), uuid_of(strategy_id, "strategy"), data
+            context, uuid_of(strategy_id, "strategy"), data.rationale
         )
         return resource(strategy.view(), position=position)
 
     @post("/archive", sync_to_thread=True, status_code=200)
     def archive(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
         strategy_id: FromPath[str],
         data: JSONBody[DecisionIn],
     ) -> Response[dict[str, Any]]:
         strategy, position = commands.archive(
-            ctx(request, principal), uuid_of(strategy_id, "strategy"), data
+            context, uuid_of(strategy_id, "strategy"), data.rationale
         )
         return resource(strategy.view(), position=position)

@@ -13,9 +13,10 @@ from uuid import UUID
 from msgspec import UNSET, Meta, UnsetType
 
 from domain.budget import LineKind
+from domain.calendar import FiscalQuarter, FiscalYear
 from domain.category import Category
-from domain.plan import Period
-from domain.shared import Priority
+from domain.plan import Period, RecurringCost
+from domain.shared import Money, Priority
 from services.api.schemas import Body, Currency, Name, Rationale, Text
 
 # Amounts stay below 2**53, so every JavaScript client reads them exactly.
@@ -122,3 +123,35 @@ class ActualIn(Body, kw_only=True):
     amount_minor: SignedAmountMinor
     note: Text | None = None
     rationale: Rationale | None = None
+
+
+# ---------------------------------------------------------------- to domain values, once
+
+
+def quarter(text: str | None) -> FiscalQuarter | None:
+    return None if text is None else FiscalQuarter.parse(text)
+
+
+def money(cost: MoneyIn | None, field: str = "one_time_cost") -> Money | None:
+    if cost is None:
+        return None
+    return Money.from_dict(
+        {"amount_minor": cost.amount_minor, "currency": cost.currency}, field=field
+    )
+
+
+def recurring(cost: RecurringCostIn | None) -> RecurringCost | None:
+    if cost is None:
+        return None
+    return RecurringCost.from_dict(
+        {
+            "amount_minor": cost.amount_minor,
+            "currency": cost.currency,
+            "per": cost.per.value,
+            "quantity": cost.quantity,
+        }
+    )
+
+
+def fiscal_year(value: int | str) -> FiscalYear:
+    return FiscalYear.parse(value) if isinstance(value, str) else FiscalYear(value)

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import Meta
 
-from services.api.common import (
-    check_limit,
-    container,
-    decode_cursor,
-    if_match,
-    page,
-    uuid_of,
-    wait_for,
-)
+from services.api.common import Precondition, check_limit, decode_cursor, page, uuid_of, wait_for
 from services.api.schemas import Body, Text
 from services.auth import ADMIN, Principal
+from services.bootstrap import Container
 from services.webhooks import subscriptions as webhooks
 
 Url = Annotated[str, Meta(min_length=1, max_length=2000, description="an http(s) URL")]
@@ -57,15 +50,14 @@ class WebhookController(Controller):
     @post("/", sync_to_thread=True, status_code=201)
     def create(
         self,
-        request: Request[Any, Any, Any],
+        container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         data: JSONBody[WebhookIn],
     ) -> Response[dict[str, Any]]:
         principal.require(*ADMIN)
-        c = container(request.app.state)
-        with c.db.tenant_tx(principal.tenant_id) as cur:
+        with container.db.tenant_tx(principal.tenant_id) as cur:
             view = webhooks.create(
-                c,
+                container,
                 cur,
                 principal.tenant_id,
                 url=data.url,
@@ -77,15 +69,14 @@ class WebhookController(Controller):
     @get("/", sync_to_thread=True)
     def list_webhooks(
         self,
-        request: Request[Any, Any, Any],
+        container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         limit: FromQuery[int] = 50,
         cursor: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
         principal.require(*ADMIN)
-        c = container(request.app.state)
         check_limit(limit)
-        with c.db.tenant_tx(principal.tenant_id) as cur:
+        with container.db.tenant_tx(principal.tenant_id) as cur:
             rows = webhooks.list_subscriptions(
                 cur, after=decode_cursor(cursor, int) or 0, limit=limit + 1
             )
@@ -94,66 +85,67 @@ class WebhookController(Controller):
     @get("/{webhook_id:str}", sync_to_thread=True)
     def get_webhook(
         self,
-        request: Request[Any, Any, Any],
+        container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         webhook_id: FromPath[str],
     ) -> Response[dict[str, Any]]:
         principal.require(*ADMIN)
-        c = container(request.app.state)
-        with c.db.tenant_tx(principal.tenant_id) as cur:
+        with container.db.tenant_tx(principal.tenant_id) as cur:
             row = webhooks.get(cur, uuid_of(webhook_id, "webhook"))
         return _tagged(webhooks.view(row))
 
     @patch("/{webhook_id:str}", sync_to_thread=True)
     def update(
         self,
-        request: Request[Any, Any, Any],
+        container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         webhook_id: FromPath[str],
+        precondition: NamedDependency[Precondition],
         data: JSONBody[WebhookPatch],
     ) -> Response[dict[str, Any]]:
         principal.require(*ADMIN)
-        c = container(request.app.state)
         changes = webhooks.Changes(
             url=data.url,
             event_types=data.event_types,
             description=data.description,
             status=data.status,
         )
-        with c.db.tenant_tx(principal.tenant_id) as cur:
+        with container.db.tenant_tx(principal.tenant_id) as cur:
             view = webhooks.update(
-                c, cur, uuid_of(webhook_id, "webhook"), changes, if_match(request)
+                container, cur, uuid_of(webhook_id, "webhook"), changes, precondition.version()
             )
         return _tagged(view)
 
     @delete("/{webhook_id:str}", sync_to_thread=True, status_code=204)
     def remove(
         self,
-        request: Request[Any, Any, Any],
+        container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         webhook_id: FromPath[str],
+        precondition: NamedDependency[Precondition],
     ) -> None:
         principal.require(*ADMIN)
-        c = container(request.app.state)
-        with c.db.tenant_tx(principal.tenant_id) as cur:
-            webhooks.delete(cur, uuid_of(webhook_id, "webhook"), if_match(request))
+        with container.db.tenant_tx(principal.tenant_id) as cur:
+            webhooks.delete(cur, uuid_of(webhook_id, "webhook"), precondition.version())
 
     @post("/{webhook_id:str}/rotate-secret", sync_to_thread=True, status_code=200)
     def rotate_secret(
         self,
-        request: Request[Any, Any, Any],
+        container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         webhook_id: FromPath[str],
+        precondition: NamedDependency[Precondition],
     ) -> dict[str, Any]:
         principal.require(*ADMIN)
-        c = container(request.app.state)
-        with c.db.tenant_tx(principal.tenant_id) as cur:
-            return webhooks.rotate_secret(c, cur, uuid_of(webhook_id, "webhook"), if_match(request))
+        with container.db.tenant_tx(principal.tenant_id) as cur:
+            return webhooks.rotate_secret(
+                container, cur, uuid_of(webhook_id, "webhook"), precondition.version()
+            )
 
     @get("/{webhook_id:str}/deliveries", sync_to_thread=True)
     def list_deliveries(
         self,
-        request: Request[Any, Any, Any],
+        container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         webhook_id: FromPath[str],
         status: FromQuery[str | None] = None,
@@ -162,12 +154,11 @@ class WebhookController(Controller):
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
         principal.require(*ADMIN)
-        c = container(request.app.state)
         check_limit(limit)
         subscription_id = uuid_of(webhook_id, "webhook")
         before = decode_cursor(cursor, int)
-        wait_for(c, min_position, ["webhooks"])
-        with c.db.tenant_tx(principal.tenant_id) as cur:
+        wait_for(container, min_position, ["webhooks"])
+        with container.db.tenant_tx(principal.tenant_id) as cur:
             rows = webhooks.list_deliveries(
                 cur, subscription_id, status=status, before=before, limit=limit + 1
             )
@@ -178,14 +169,13 @@ class WebhookController(Controller):
     )
     def retry(
         self,
-        request: Request[Any, Any, Any],
+        container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         webhook_id: FromPath[str],
         delivery_id: FromPath[str],
     ) -> dict[str, Any]:
         principal.require(*ADMIN)
-        c = container(request.app.state)
-        with c.db.tenant_tx(principal.tenant_id) as cur:
+        with container.db.tenant_tx(principal.tenant_id) as cur:
             return webhooks.retry(
                 cur, uuid_of(webhook_id, "webhook"), uuid_of(delivery_id, "delivery")
             )
@@ -193,18 +183,13 @@ class WebhookController(Controller):
     @post("/{webhook_id:str}/replay", sync_to_thread=True, status_code=202)
     def replay(
         self,
-        request: Request[Any, Any, Any],
+        container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         webhook_id: FromPath[str],
         data: JSONBody[ReplayIn],
     ) -> dict[str, Any]:
         principal.require(*ADMIN)
-        c = container(request.app.state)
-        with c.db.tenant_tx(principal.tenant_id) as cur:
+        with container.db.tenant_tx(principal.tenant_id) as cur:
             return webhooks.request_replay(
-                c, cur, uuid_of(webhook_id, "webhook"), data.since_position
+                container, cur, uuid_of(webhook_id, "webhook"), data.since_position
             )
-
-
-def routes() -> list[Any]:
-    return [WebhookController]

@@ -10,104 +10,155 @@ finds the year taken and answers 409.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from uuid import UUID, uuid4
 
-from domain.budget import Budget
+from domain.budget import Budget, LineKind
 from domain.calendar import FiscalYear
+from domain.category import Category
 from domain.client import Client
 from domain.plan import TechnologyPlan
-from services.api.common import Ctx
-from services.api.schemas import DecisionIn
-from services.api.tactical_schemas import ActualIn, BudgetIn, LineIn, LinePatch
-from services.auth import DECIDE_BUDGET, EDIT, Role
-from services.commands.patching import given, nullable
+from domain.shared import UNSET, TechplanAggregate, Unset
+from services.auth import DECIDE_BUDGET, EDIT
+from services.commands.context import Context, Pin, change, requires
 from services.errors import Invalid, NotFound
-from services.store import retrying
 
 Result = tuple[Budget, int]
 
 
-def create_budget(ctx: Ctx, client_id: UUID, data: BudgetIn) -> Result:
-    ctx.principal.require(*EDIT)
-    year = _fiscal_year(data.fiscal_year)
-    budget_id = uuid4()
+@dataclass(frozen=True, kw_only=True)
+class CreateBudget:
+    client_id: UUID
+    fiscal_year: FiscalYear
+    plan_id: UUID | None = None
+    title: str | None = None
+    rationale: str | None = None
 
-    def attempt() -> Result:
-        store = ctx.c.store
-        client = store.load(Client, client_id, ctx.principal)
-        plan_id = None if data.plan_id is None else _plan_of(ctx, client.id, data.plan_id).id
-        by = ctx.decision(data.rationale)
+
+@dataclass(frozen=True, kw_only=True)
+class AddLine:
+    budget_id: UUID
+    category: Category
+    quarter: str  # Q1-Q4 of the budget's fiscal year
+    amount_minor: int
+    kind: LineKind
+    initiative_id: UUID | None = None
+    description: str | None = None
+    rationale: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateLine:
+    """None leaves a field as it is; for the nullable ones UNSET does, and None clears."""
+
+    budget_id: UUID
+    line_id: UUID
+    rationale: str
+    category: Category | None = None
+    quarter: str | None = None
+    amount_minor: int | None = None
+    kind: LineKind | None = None
+    initiative_id: UUID | Unset | None = UNSET
+    description: str | Unset | None = UNSET
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordActual:
+    budget_id: UUID
+    line_id: UUID
+    amount_minor: int  # negative: a credit
+    note: str | None = None
+    rationale: str | None = None
+
+
+@requires(EDIT)
+def create_budget(ctx: Context, command: CreateBudget) -> Result:
+    budget_id = uuid4()
+    created: list[Budget] = []  # the budget of the attempt that committed
+
+    def decide(client: Client) -> list[TechplanAggregate]:
+        plan_id = None if command.plan_id is None else _plan_of(ctx, client.id, command.plan_id).id
+        by = ctx.decision(command.rationale)
         budget = Budget.create(
             id=budget_id,
             tenant_id=client.tenant_id,
             client_id=client.id,
-            fiscal_year=year.year,
+            fiscal_year=command.fiscal_year.year,
             currency=client.currency,
             plan_id=plan_id,
-            title=data.title,
+            title=command.title,
             by=by,
         )
-        client.open_budget(budget.id, year.year, by)
-        return budget, store.save(budget, client)
+        client.open_budget(budget.id, command.fiscal_year.year, by)
+        created[:] = [budget]
+        return [budget, client]
 
-    return retrying(attempt, if_match=None)
+    _, position = change(ctx, Client, command.client_id, decide, pin=Pin.NOTHING)
+    return created[0], position
 
 
 # ---------------------------------------------------------------- lines and actuals
 
 
-def add_line(ctx: Ctx, budget_id: UUID, data: LineIn) -> tuple[Budget, int, UUID]:
+@requires(EDIT)
+def add_line(ctx: Context, command: AddLine) -> tuple[Budget, int, UUID]:
     line_id = uuid4()
 
     def decide(budget: Budget) -> None:
         budget.add_line(
             line_id=line_id,
-            category=data.category,
-            quarter=data.quarter,
-            amount_minor=data.amount_minor,
-            kind=data.kind,
-            initiative_id=data.initiative_id,
-            description=data.description,
-            plan_initiative_ids=_initiative_ids(ctx, budget, data.initiative_id),
-            by=ctx.decision(data.rationale),
+            category=command.category,
+            quarter=command.quarter,
+            amount_minor=command.amount_minor,
+            kind=command.kind,
+            initiative_id=command.initiative_id,
+            description=command.description,
+            plan_initiative_ids=_initiative_ids(ctx, budget, command.initiative_id),
+            by=ctx.decision(command.rationale),
         )
 
-    budget, position = _change(ctx, budget_id, decide)
+    budget, position = change(ctx, Budget, command.budget_id, decide)
     return budget, position, line_id
 
 
-def update_line(ctx: Ctx, budget_id: UUID, line_id: UUID, data: LinePatch) -> Result:
+@requires(EDIT)
+def update_line(ctx: Context, command: UpdateLine) -> Result:
+    named = None if isinstance(command.initiative_id, Unset) else command.initiative_id
+
     def decide(budget: Budget) -> None:
         budget.update_line(
-            line_id,
-            category=given(data.category),
-            quarter=given(data.quarter),
-            amount_minor=given(data.amount_minor),
-            kind=given(data.kind),
-            initiative_id=nullable(data.initiative_id),
-            description=nullable(data.description),
-            plan_initiative_ids=_initiative_ids(ctx, budget, given(data.initiative_id)),
-            by=ctx.decision(data.rationale),
+            command.line_id,
+            category=command.category,
+            quarter=command.quarter,
+            amount_minor=command.amount_minor,
+            kind=command.kind,
+            initiative_id=command.initiative_id,
+            description=command.description,
+            plan_initiative_ids=_initiative_ids(ctx, budget, named),
+            by=ctx.decision(command.rationale),
         )
 
-    return _change(ctx, budget_id, decide)
+    return change(ctx, Budget, command.budget_id, decide)
 
 
-def remove_line(ctx: Ctx, budget_id: UUID, line_id: UUID, data: DecisionIn) -> Result:
-    return _change(ctx, budget_id, lambda b: b.remove_line(line_id, ctx.decision(data.rationale)))
+@requires(EDIT)
+def remove_line(ctx: Context, budget_id: UUID, line_id: UUID, rationale: str) -> Result:
+    return change(ctx, Budget, budget_id, lambda b: b.remove_line(line_id, ctx.decision(rationale)))
 
 
-def record_actual(ctx: Ctx, budget_id: UUID, data: ActualIn) -> tuple[Budget, int, UUID]:
+@requires(EDIT)
+def record_actual(ctx: Context, command: RecordActual) -> tuple[Budget, int, UUID]:
     actual_id = uuid4()
-    budget, position = _change(
+    budget, position = change(
         ctx,
-        budget_id,
+        Budget,
+        command.budget_id,
         lambda b: b.record_actual(
             actual_id=actual_id,
-            line_id=data.line_id,
-            amount_minor=data.amount_minor,
-            note=data.note,
-            by=ctx.decision(data.rationale),
+            line_id=command.line_id,
+            amount_minor=command.amount_minor,
+            note=command.note,
+            by=ctx.decision(command.rationale),
         ),
     )
     return budget, position, actual_id
@@ -116,46 +167,43 @@ def record_actual(ctx: Ctx, budget_id: UUID, data: ActualIn) -> tuple[Budget, in
 # ---------------------------------------------------------------- status
 
 
-def submit(ctx: Ctx, budget_id: UUID, data: DecisionIn) -> Result:
-    return _change(ctx, budget_id, lambda b: b.submit(ctx.decision(data.rationale)))
+@requires(EDIT)
+def submit(ctx: Context, budget_id: UUID, rationale: str) -> Result:
+    return change(ctx, Budget, budget_id, lambda b: b.submit(ctx.decision(rationale)))
 
 
-def approve(ctx: Ctx, budget_id: UUID, data: DecisionIn) -> Result:
-    return _change(
-        ctx, budget_id, lambda b: b.approve(ctx.decision(data.rationale)), roles=DECIDE_BUDGET
-    )
+@requires(DECIDE_BUDGET)
+def approve(ctx: Context, budget_id: UUID, rationale: str) -> Result:
+    return change(ctx, Budget, budget_id, lambda b: b.approve(ctx.decision(rationale)))
 
 
-def reject(ctx: Ctx, budget_id: UUID, data: DecisionIn) -> Result:
-    return _change(
-        ctx, budget_id, lambda b: b.reject(ctx.decision(data.rationale)), roles=DECIDE_BUDGET
-    )
+@requires(DECIDE_BUDGET)
+def reject(ctx: Context, budget_id: UUID, rationale: str) -> Result:
+    return change(ctx, Budget, budget_id, lambda b: b.reject(ctx.decision(rationale)))
 
 
-def reopen(ctx: Ctx, budget_id: UUID, data: DecisionIn) -> Result:
-    return _change(ctx, budget_id, lambda b: b.reopen(ctx.decision(data.rationale)))
+@requires(EDIT)
+def reopen(ctx: Context, budget_id: UUID, rationale: str) -> Result:
+    return change(ctx, Budget, budget_id, lambda b: b.reopen(ctx.decision(rationale)))
 
 
-def close(ctx: Ctx, budget_id: UUID, data: DecisionIn) -> Result:
+@requires(EDIT)
+def close(ctx: Context, budget_id: UUID, rationale: str) -> Result:
     """Close the budget and release its fiscal year on the client, atomically."""
-    ctx.principal.require(*EDIT)
 
-    def attempt() -> Result:
-        store = ctx.c.store
-        budget = store.load(Budget, budget_id, ctx.principal, if_match=ctx.if_match)
-        by = ctx.decision(data.rationale)
+    def decide(budget: Budget) -> list[TechplanAggregate]:
+        by = ctx.decision(rationale)
         budget.close(by)
-        client = store.load(Client, budget.client_id, ctx.principal)
+        client = ctx.load(Client, budget.client_id)
         client.close_budget(budget.id, budget.fiscal_year, by)
-        return budget, store.save(budget, client)
+        return [budget, client]
 
-    # Each attempt checks If-Match on the budget as it loads it, so a conflict on the client
+    # If-Match is checked on the budget as each attempt loads it, so a conflict on the client
     # (renamed meanwhile) is retried rather than reported as a stale If-Match.
-    return retrying(attempt, if_match=None)
+    return change(ctx, Budget, budget_id, decide, pin=Pin.LOADED)
 
 
-BudgetAction = Callable[[Ctx, UUID, DecisionIn], Result]
-BUDGET_ACTIONS: dict[str, BudgetAction] = {
+BUDGET_ACTIONS: dict[str, Callable[[Context, UUID, str], Result]] = {
     "submit": submit,
     "approve": approve,
     "reject": reject,
@@ -167,33 +215,10 @@ BUDGET_ACTIONS: dict[str, BudgetAction] = {
 # ---------------------------------------------------------------- helpers
 
 
-def _change(
-    ctx: Ctx,
-    budget_id: UUID,
-    decide: Callable[[Budget], None],
-    *,
-    roles: tuple[Role, ...] = EDIT,
-) -> Result:
-    ctx.principal.require(*roles)
-
-    def attempt() -> Result:
-        budget = ctx.c.store.load(Budget, budget_id, ctx.principal, if_match=ctx.if_match)
-        decide(budget)
-        return budget, ctx.c.store.save(budget)
-
-    return retrying(attempt, if_match=ctx.if_match)
-
-
-def _fiscal_year(value: int | str) -> FiscalYear:
-    if isinstance(value, str):
-        return FiscalYear.parse(value)
-    return FiscalYear(value)
-
-
-def _plan_of(ctx: Ctx, client_id: UUID, plan_id: UUID) -> TechnologyPlan:
+def _plan_of(ctx: Context, client_id: UUID, plan_id: UUID) -> TechnologyPlan:
     """The client's plan; another client's (or tenant's) answers like a missing one."""
     try:
-        plan = ctx.c.store.load(TechnologyPlan, plan_id, ctx.principal)
+        plan = ctx.load(TechnologyPlan, plan_id)
     except NotFound:
         plan = None
     if plan is None or plan.client_id != client_id:
@@ -201,8 +226,8 @@ def _plan_of(ctx: Ctx, client_id: UUID, plan_id: UUID) -> TechnologyPlan:
     return plan
 
 
-def _initiative_ids(ctx: Ctx, budget: Budget, initiative_id: UUID | None) -> set[UUID] | None:
+def _initiative_ids(ctx: Context, budget: Budget, initiative_id: UUID | None) -> set[UUID] | None:
     """The initiatives of the budget's plan, read only when a line names one."""
     if initiative_id is None or budget.plan_id is None:
         return None
-    return ctx.c.store.load(TechnologyPlan, budget.plan_id, ctx.principal).initiative_ids()
+    return ctx.load(TechnologyPlan, budget.plan_id).initiative_ids()

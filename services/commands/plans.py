@@ -21,167 +21,202 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from uuid import UUID, uuid4
 
-from msgspec import UNSET
-
 from domain.calendar import FiscalQuarter
+from domain.category import Category
 from domain.client import Client
 from domain.plan import RecurringCost, TechnologyPlan
-from domain.shared import Money, RuleViolation
+from domain.shared import UNSET, Money, Priority, RuleViolation, Unset
 from domain.strategy import Strategy
-from services.api.common import Ctx
-from services.api.tactical_schemas import (
-    InitiativeActionIn,
-    InitiativeIn,
-    InitiativePatch,
-    MoneyIn,
-    PlanIn,
-    RecurringCostIn,
-)
-from services.auth import DECIDE_INITIATIVE, EDIT, Role
-from services.commands.patching import converted, given
+from services.auth import DECIDE_INITIATIVE, EDIT
+from services.commands.context import Context, change, requires
 from services.errors import Invalid, NotFound
-from services.store import retrying
 
 log = logging.getLogger("techplan.plans")
 
 Result = tuple[TechnologyPlan, int]
 
 
-def create_plan(ctx: Ctx, client_id: UUID, data: PlanIn) -> Result:
-    ctx.principal.require(*EDIT)
-    store = ctx.c.store
-    client = store.load(Client, client_id, ctx.principal)
-    strategy = _strategy_of(ctx, client.id, data.strategy_id)
+@dataclass(frozen=True, kw_only=True)
+class CreatePlan:
+    client_id: UUID
+    strategy_id: UUID
+    title: str
+    rationale: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProposeInitiative:
+    plan_id: UUID
+    title: str
+    category: Category
+    goal_ids: list[UUID]
+    priority: Priority
+    target_quarter: FiscalQuarter | None = None
+    one_time_cost: Money | None = None
+    recurring_cost: RecurringCost | None = None
+    rationale: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateInitiative:
+    """None leaves a field as it is; for the nullable ones UNSET does, and None clears."""
+
+    plan_id: UUID
+    initiative_id: UUID
+    rationale: str
+    title: str | None = None
+    category: Category | None = None
+    goal_ids: list[UUID] | None = None
+    target_quarter: FiscalQuarter | Unset | None = UNSET
+    one_time_cost: Money | Unset | None = UNSET
+    recurring_cost: RecurringCost | Unset | None = UNSET
+    priority: Priority | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class MoveInitiative:
+    """A status move; only a deferral names the quarter it moves to."""
+
+    plan_id: UUID
+    initiative_id: UUID
+    rationale: str
+    target_quarter: FiscalQuarter | None = None
+
+
+@requires(EDIT)
+def create_plan(ctx: Context, command: CreatePlan) -> Result:
+    client = ctx.load(Client, command.client_id)
+    strategy = _strategy_of(ctx, client.id, command.strategy_id)
     plan = TechnologyPlan.create(
         id=uuid4(),
         tenant_id=client.tenant_id,
         client_id=client.id,
-        title=data.title,
+        title=command.title,
         strategy_id=strategy.id,
-        by=ctx.decision(data.rationale),
+        by=ctx.decision(command.rationale),
     )
-    return plan, store.save(plan)
+    return plan, ctx.store.save(plan)
 
 
+@requires(EDIT)
 def propose_initiative(
-    ctx: Ctx, plan_id: UUID, data: InitiativeIn
+    ctx: Context, command: ProposeInitiative
 ) -> tuple[TechnologyPlan, int, UUID]:
     initiative_id = uuid4()
 
     def decide(plan: TechnologyPlan) -> None:
         plan.propose_initiative(
             initiative_id=initiative_id,
-            title=data.title,
-            category=data.category,
-            goal_ids=data.goal_ids,
-            target_quarter=_quarter(data.target_quarter),
-            one_time_cost=_money(data.one_time_cost),
-            recurring_cost=_recurring(data.recurring_cost),
-            priority=data.priority,
+            title=command.title,
+            category=command.category,
+            goal_ids=command.goal_ids,
+            target_quarter=command.target_quarter,
+            one_time_cost=command.one_time_cost,
+            recurring_cost=command.recurring_cost,
+            priority=command.priority,
             currency=_currency(ctx, plan),
             strategy_goal_ids=_goal_ids(ctx, plan),
-            by=ctx.decision(data.rationale),
+            by=ctx.decision(command.rationale),
         )
 
-    plan, position = _change(ctx, plan_id, decide)
+    plan, position = change(ctx, TechnologyPlan, command.plan_id, decide)
     return plan, position, initiative_id
 
 
-def update_initiative(
-    ctx: Ctx, plan_id: UUID, initiative_id: UUID, data: InitiativePatch
-) -> Result:
+@requires(EDIT)
+def update_initiative(ctx: Context, command: UpdateInitiative) -> Result:
     def decide(plan: TechnologyPlan) -> None:
         plan.update_initiative(
-            initiative_id,
-            title=given(data.title),
-            category=given(data.category),
-            goal_ids=given(data.goal_ids),
-            target_quarter=converted(data.target_quarter, _quarter),
-            one_time_cost=converted(data.one_time_cost, _money),
-            recurring_cost=converted(data.recurring_cost, _recurring),
-            priority=given(data.priority),
+            command.initiative_id,
+            title=command.title,
+            category=command.category,
+            goal_ids=command.goal_ids,
+            target_quarter=command.target_quarter,
+            one_time_cost=command.one_time_cost,
+            recurring_cost=command.recurring_cost,
+            priority=command.priority,
             currency=_currency(ctx, plan),
-            strategy_goal_ids=None if data.goal_ids is UNSET else _goal_ids(ctx, plan),
-            by=ctx.decision(data.rationale),
+            strategy_goal_ids=None if command.goal_ids is None else _goal_ids(ctx, plan),
+            by=ctx.decision(command.rationale),
         )
 
-    return _change(ctx, plan_id, decide)
+    return change(ctx, TechnologyPlan, command.plan_id, decide)
 
 
 # ---------------------------------------------------------------- status moves
 
 
-def approve_initiative(
-    ctx: Ctx, plan_id: UUID, initiative_id: UUID, data: InitiativeActionIn
-) -> Result:
-    ctx.principal.require(*DECIDE_INITIATIVE)
-    _no_quarter(data, "approve")
+@requires(DECIDE_INITIATIVE)
+def approve_initiative(ctx: Context, move: MoveInitiative) -> Result:
+    _no_quarter(move, "approve")
     read: dict[str, Strategy] = {}  # the strategy as the decision saw it
 
     def decide(plan: TechnologyPlan) -> None:
-        strategy = ctx.c.store.load(Strategy, plan.strategy_id, ctx.principal)
+        strategy = ctx.load(Strategy, plan.strategy_id)
         read["strategy"] = strategy
         plan.approve_initiative(
-            initiative_id,
+            move.initiative_id,
             strategy_status=strategy.status,
             active_goal_ids=strategy.active_goal_ids(),
-            by=ctx.decision(data.rationale),
+            by=ctx.decision(move.rationale),
         )
 
-    plan, position = _change(ctx, plan_id, decide, roles=DECIDE_INITIATIVE)
-    _notice_concurrent_retirement(ctx, plan, initiative_id, read["strategy"], position)
+    plan, position = change(ctx, TechnologyPlan, move.plan_id, decide)
+    _notice_concurrent_retirement(ctx, plan, move.initiative_id, read["strategy"], position)
     return plan, position
 
 
-def defer_initiative(
-    ctx: Ctx, plan_id: UUID, initiative_id: UUID, data: InitiativeActionIn
-) -> Result:
-    ctx.principal.require(*DECIDE_INITIATIVE)
-    quarter = _quarter(data.target_quarter)
-    return _change(
+@requires(DECIDE_INITIATIVE)
+def defer_initiative(ctx: Context, move: MoveInitiative) -> Result:
+    return change(
         ctx,
-        plan_id,
+        TechnologyPlan,
+        move.plan_id,
         lambda plan: plan.defer_initiative(
-            initiative_id, target_quarter=quarter, by=ctx.decision(data.rationale)
+            move.initiative_id,
+            target_quarter=move.target_quarter,
+            by=ctx.decision(move.rationale),
         ),
-        roles=DECIDE_INITIATIVE,
     )
 
 
-def start_initiative(
-    ctx: Ctx, plan_id: UUID, initiative_id: UUID, data: InitiativeActionIn
-) -> Result:
-    ctx.principal.require(*EDIT)
-    _no_quarter(data, "start")
-    return _change(
-        ctx, plan_id, lambda p: p.start_initiative(initiative_id, ctx.decision(data.rationale))
+@requires(EDIT)
+def start_initiative(ctx: Context, move: MoveInitiative) -> Result:
+    _no_quarter(move, "start")
+    return change(
+        ctx,
+        TechnologyPlan,
+        move.plan_id,
+        lambda p: p.start_initiative(move.initiative_id, ctx.decision(move.rationale)),
     )
 
 
-def complete_initiative(
-    ctx: Ctx, plan_id: UUID, initiative_id: UUID, data: InitiativeActionIn
-) -> Result:
-    ctx.principal.require(*EDIT)
-    _no_quarter(data, "complete")
-    return _change(
-        ctx, plan_id, lambda p: p.complete_initiative(initiative_id, ctx.decision(data.rationale))
+@requires(EDIT)
+def complete_initiative(ctx: Context, move: MoveInitiative) -> Result:
+    _no_quarter(move, "complete")
+    return change(
+        ctx,
+        TechnologyPlan,
+        move.plan_id,
+        lambda p: p.complete_initiative(move.initiative_id, ctx.decision(move.rationale)),
     )
 
 
-def cancel_initiative(
-    ctx: Ctx, plan_id: UUID, initiative_id: UUID, data: InitiativeActionIn
-) -> Result:
-    ctx.principal.require(*EDIT)
-    _no_quarter(data, "cancel")
-    return _change(
-        ctx, plan_id, lambda p: p.cancel_initiative(initiative_id, ctx.decision(data.rationale))
+@requires(EDIT)
+def cancel_initiative(ctx: Context, move: MoveInitiative) -> Result:
+    _no_quarter(move, "cancel")
+    return change(
+        ctx,
+        TechnologyPlan,
+        move.plan_id,
+        lambda p: p.cancel_initiative(move.initiative_id, ctx.decision(move.rationale)),
     )
 
 
-InitiativeAction = Callable[[Ctx, UUID, UUID, InitiativeActionIn], Result]
-INITIATIVE_ACTIONS: dict[str, InitiativeAction] = {
+INITIATIVE_ACTIONS: dict[str, Callable[[Context, MoveInitiative], Result]] = {
     "approve": approve_initiative,
     "start": start_initiative,
     "complete": complete_initiative,
@@ -193,27 +228,10 @@ INITIATIVE_ACTIONS: dict[str, InitiativeAction] = {
 # ---------------------------------------------------------------- helpers
 
 
-def _change(
-    ctx: Ctx,
-    plan_id: UUID,
-    decide: Callable[[TechnologyPlan], None],
-    *,
-    roles: tuple[Role, ...] = EDIT,
-) -> Result:
-    ctx.principal.require(*roles)
-
-    def attempt() -> Result:
-        plan = ctx.c.store.load(TechnologyPlan, plan_id, ctx.principal, if_match=ctx.if_match)
-        decide(plan)
-        return plan, ctx.c.store.save(plan)
-
-    return retrying(attempt, if_match=ctx.if_match)
-
-
-def _strategy_of(ctx: Ctx, client_id: UUID, strategy_id: UUID) -> Strategy:
+def _strategy_of(ctx: Context, client_id: UUID, strategy_id: UUID) -> Strategy:
     """The client's strategy; another client's (or tenant's) answers like a missing one."""
     try:
-        strategy = ctx.c.store.load(Strategy, strategy_id, ctx.principal)
+        strategy = ctx.load(Strategy, strategy_id)
     except NotFound:
         strategy = None
     if strategy is None or strategy.client_id != client_id:
@@ -221,54 +239,29 @@ def _strategy_of(ctx: Ctx, client_id: UUID, strategy_id: UUID) -> Strategy:
     return strategy
 
 
-def _goal_ids(ctx: Ctx, plan: TechnologyPlan) -> set[UUID]:
+def _goal_ids(ctx: Context, plan: TechnologyPlan) -> set[UUID]:
     """Every goal of the plan's strategy, retired ones too: approval checks which are live."""
-    strategy = ctx.c.store.load(Strategy, plan.strategy_id, ctx.principal)
+    strategy = ctx.load(Strategy, plan.strategy_id)
     return set(strategy.goals)
 
 
-def _currency(ctx: Ctx, plan: TechnologyPlan) -> str:
-    return ctx.c.store.load(Client, plan.client_id, ctx.principal).currency
+def _currency(ctx: Context, plan: TechnologyPlan) -> str:
+    return ctx.load(Client, plan.client_id).currency
 
 
-def _quarter(text: str | None) -> FiscalQuarter | None:
-    return None if text is None else FiscalQuarter.parse(text)
-
-
-def _money(cost: MoneyIn | None) -> Money | None:
-    if cost is None:
-        return None
-    return Money.from_dict(
-        {"amount_minor": cost.amount_minor, "currency": cost.currency}, field="one_time_cost"
-    )
-
-
-def _recurring(cost: RecurringCostIn | None) -> RecurringCost | None:
-    if cost is None:
-        return None
-    return RecurringCost.from_dict(
-        {
-            "amount_minor": cost.amount_minor,
-            "currency": cost.currency,
-            "per": cost.per.value,
-            "quantity": cost.quantity,
-        }
-    )
-
-
-def _no_quarter(data: InitiativeActionIn, action: str) -> None:
-    if data.target_quarter is not None:
+def _no_quarter(move: MoveInitiative, action: str) -> None:
+    if move.target_quarter is not None:
         raise RuleViolation(
             f"target_quarter is given when deferring, not to {action}", field="target_quarter"
         )
 
 
 def _notice_concurrent_retirement(
-    ctx: Ctx, plan: TechnologyPlan, initiative_id: UUID, read: Strategy, position: int
+    ctx: Context, plan: TechnologyPlan, initiative_id: UUID, read: Strategy, position: int
 ) -> None:
     """Make the accepted race (module docstring) observable: a goal the approval relied on
     was retired between our read of the strategy and our commit."""
-    now = ctx.c.store.load(Strategy, read.id, ctx.principal)
+    now = ctx.load(Strategy, read.id)
     if now.version == read.version or now.status != "active":
         return
     served = set(plan.initiative(initiative_id).goal_ids)

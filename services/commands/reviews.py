@@ -2,91 +2,80 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Annotated
 from uuid import UUID, uuid4
-
-from msgspec import Meta
 
 from domain.client import Client
 from domain.review import Review
-from services.api.common import Ctx
-from services.api.schemas import Body, Name, Rationale, Text
 from services.auth import EDIT
-from services.store import retrying
-
-Attendees = Annotated[list[Name], Meta(max_length=100, description="up to 100 names")]
-
-
-class ReviewIn(Body, kw_only=True):
-    title: Name
-    scheduled_for: date
-    attendees: Attendees = []
-
-
-class ReviewPatch(Body, kw_only=True):
-    rationale: Rationale
-    title: Name | None = None
-    scheduled_for: date | None = None
-    attendees: Attendees | None = None
-
-
-class ReviewComplete(Body, kw_only=True):
-    summary: Text | None = None
-    rationale: Rationale | None = None
-
+from services.commands.context import Context, change, requires
 
 Result = tuple[Review, int]
 
 
-def create_review(ctx: Ctx, client_id: UUID, data: ReviewIn) -> Result:
-    ctx.principal.require(*EDIT)
-    client = ctx.c.store.load(Client, client_id, ctx.principal)
+@dataclass(frozen=True, kw_only=True)
+class CreateReview:
+    client_id: UUID
+    title: str
+    scheduled_for: date
+    attendees: list[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateReview:
+    """None leaves a field as it is."""
+
+    review_id: UUID
+    rationale: str
+    title: str | None = None
+    scheduled_for: date | None = None
+    attendees: list[str] | None = None
+
+
+@requires(EDIT)
+def create_review(ctx: Context, command: CreateReview) -> Result:
+    client = ctx.load(Client, command.client_id)
     review = Review.create(
         id=uuid4(),
         tenant_id=client.tenant_id,
         client_id=client.id,
-        title=data.title,
-        scheduled_for=data.scheduled_for,
-        attendees=data.attendees,
+        title=command.title,
+        scheduled_for=command.scheduled_for,
+        attendees=command.attendees,
         by=ctx.decision(),
     )
-    return review, ctx.c.store.save(review)
+    return review, ctx.store.save(review)
 
 
-def update_review(ctx: Ctx, review_id: UUID, data: ReviewPatch) -> Result:
-    ctx.principal.require(*EDIT)
+@requires(EDIT)
+def update_review(ctx: Context, command: UpdateReview) -> Result:
+    return change(
+        ctx,
+        Review,
+        command.review_id,
+        lambda review: review.update(
+            title=command.title,
+            scheduled_for=command.scheduled_for,
+            attendees=command.attendees,
+            by=ctx.decision(command.rationale),
+        ),
+    )
 
-    def attempt() -> Result:
-        review = ctx.c.store.load(Review, review_id, ctx.principal, if_match=ctx.if_match)
-        review.update(
-            title=data.title,
-            scheduled_for=data.scheduled_for,
-            attendees=data.attendees,
-            by=ctx.decision(data.rationale),
-        )
-        return review, ctx.c.store.save(review)
 
-    return retrying(attempt, if_match=ctx.if_match)
-
-
-def complete_review(ctx: Ctx, review_id: UUID, data: ReviewComplete) -> Result:
+@requires(EDIT)
+def complete_review(
+    ctx: Context, review_id: UUID, summary: str | None = None, rationale: str | None = None
+) -> Result:
     """Every decision committed before this point is "before the review"; the next review's
     changes start after the head position read here."""
-    ctx.principal.require(*EDIT)
-
-    def attempt() -> Result:
-        store = ctx.c.store
-        review = store.load(Review, review_id, ctx.principal, if_match=ctx.if_match)
-        review.complete(
-            summary=data.summary,
-            head_position=store.max_position(),
-            by=ctx.decision(data.rationale),
-        )
-        return review, store.save(review)
-
-    return retrying(attempt, if_match=ctx.if_match)
-
-
-def get_review(ctx: Ctx, review_id: UUID) -> Review:
-    return ctx.c.store.load(Review, review_id, ctx.principal)
+    return change(
+        ctx,
+        Review,
+        review_id,
+        lambda review: review.complete(
+            summary=summary,
+            head_position=ctx.store.max_position(),
+            by=ctx.decision(rationale),
+        ),
+    )

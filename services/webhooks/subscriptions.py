@@ -28,7 +28,7 @@ STATUSES = ("pending", "succeeded", "failed")
 
 
 def rotation_grace(c: Container) -> float:
-    return float(c.settings.extra.get("webhook_rotation_grace", ROTATION_GRACE))
+    return c.settings.webhook_rotation_grace
 
 
 def check_url(c: Container, url: str) -> str:

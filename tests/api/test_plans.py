@@ -3,7 +3,6 @@ history and time travel, tenancy."""
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -12,10 +11,9 @@ from typing import Any
 import pytest
 
 from domain.strategy import Strategy
-from services.api.common import Ctx
-from services.api.tactical_schemas import InitiativeActionIn
 from services.auth import authenticate
 from services.commands import plans
+from services.commands.context import Context
 from tests.api.conftest import Api
 from tests.api.tactical import act, eur, initiative, setup
 
@@ -406,16 +404,16 @@ def test_a_goal_retired_while_an_approval_decides_is_tolerated_and_logged(
                 assert api.post(retire, {"rationale": "met"}).status_code == 200
             return loaded
 
-    ctx = Ctx(
-        c=dataclasses.replace(container, store=RetiringMidway()),
+    ctx = Context(
+        store=RetiringMidway(),  # type: ignore[arg-type]
         principal=authenticate(container.db, f"Bearer {api.key}"),
         correlation_id="race",
-        if_match=None,
+    )
+    move = plans.MoveInitiative(
+        plan_id=uuid.UUID(s.plan), initiative_id=uuid.UUID(iid), rationale="go"
     )
     with caplog.at_level(logging.WARNING, logger="techplan.plans"):
-        plan, _ = plans.approve_initiative(
-            ctx, uuid.UUID(s.plan), uuid.UUID(iid), InitiativeActionIn(rationale="go")
-        )
+        plan, _ = plans.approve_initiative(ctx, move)
     assert plan.initiative(iid).status == "approved"  # as if approved just before
     assert "retired concurrently" in caplog.text
     # from now on the retired goal no longer carries an approval

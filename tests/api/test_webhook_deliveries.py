@@ -384,7 +384,7 @@ def test_after_the_grace_period_only_the_new_secret_signs(
     with receiving() as receiver:
         hook = subscribe(api, hooks, receiver.url, ["client.*"])
         configured = container.settings
-        container.settings = configured.with_(extra={"webhook_rotation_grace": 0})
+        container.settings = configured.with_(webhook_rotation_grace=0)
         try:
             rotated = api.post(f"/v1/webhooks/{hook['id']}/rotate-secret").json()["secret"]
         finally:
