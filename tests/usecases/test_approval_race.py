@@ -45,7 +45,7 @@ def test_a_retirement_between_read_and_commit_is_tolerated_and_logged(
     with caplog.at_level(logging.WARNING, logger="techplan.plans"):
         approved, _ = approve(world, plan, initiative, store=racing)
     # The outcome of the serial order "approve, then retire": approved, counted unaligned.
-    assert racing.raced and approved.initiative(initiative)["status"] == "approved"
+    assert racing.raced and approved.initiative(initiative).status == "approved"
     assert "retired concurrently" in caplog.text
     later = world.initiative(plan, [goal])
     with pytest.raises(RuleViolation):

@@ -61,7 +61,7 @@ def test_a_client_contact_approves_its_clients_initiatives_but_does_not_propose(
     contact = world.ctx(Role.CLIENT, clients=[client])
     move = plans.MoveInitiative(plan_id=plan, initiative_id=initiative, rationale="yes")
     approved, _ = plans.approve_initiative(contact, move)
-    assert approved.initiative(initiative)["status"] == "approved"
+    assert approved.initiative(initiative).status == "approved"
     assert approved.initiative(initiative) and contact.principal.role is Role.CLIENT
     with pytest.raises(Forbidden):
         plans.start_initiative(contact, move)
