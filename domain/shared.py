@@ -24,6 +24,7 @@ class DomainError(Exception):
     """A broken rule. `kind` tells the HTTP layer which status family it belongs to."""
 
     kind: ClassVar[str] = "invalid"  # invalid -> 422, conflict -> 409, not_found -> 404
+    problem_type: ClassVar[str | None] = None  # a problem type of its own, else by status
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
@@ -35,6 +36,21 @@ class RuleViolation(DomainError):
     """The command contradicts a domain rule whatever the state (422)."""
 
     kind = "invalid"
+
+
+class LimitExceeded(RuleViolation):
+    """An aggregate is at one of its size limits (422, problem type `.../limit-exceeded`).
+
+    The limits keep every aggregate loadable and every page cheap: one tenant cannot grow an
+    aggregate until reading it slows everyone (API.md, "Limits and fairness")."""
+
+    problem_type: ClassVar[str | None] = "limit-exceeded"
+
+
+def check_room(count: int, limit: int, what: str, *, field: str | None = None) -> None:
+    """Refuse to add one more of `what` when `count` of them already reach `limit`."""
+    if count >= limit:
+        raise LimitExceeded(f"at most {limit:,} {what} (the limit is reached)", field=field)
 
 
 class StateConflict(DomainError):

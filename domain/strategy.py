@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from domain import limits
 from domain.goals import Goal, GoalStatus, Principle
 from domain.shared import (
     Decision,
@@ -19,6 +20,7 @@ from domain.shared import (
     TechplanAggregate,
     TechplanCreated,
     TechplanEvent,
+    check_room,
     created_fields,
     find,
 )
@@ -179,6 +181,7 @@ class Strategy(TechplanAggregate):
         by: Decision,
     ) -> None:
         self._require_editable()
+        check_room(len(self.goals), limits.GOALS_PER_STRATEGY, "goals in a strategy")
         self._record(
             self.GoalAdded,
             by,
@@ -226,6 +229,7 @@ class Strategy(TechplanAggregate):
 
     def add_principle(self, *, principle_id: UUID, statement: str, by: Decision) -> None:
         self._require_editable()
+        check_room(len(self.principles), limits.PRINCIPLES_PER_STRATEGY, "principles in a strategy")
         self._record(self.PrincipleAdded, by, principle_id=principle_id, statement=statement)
 
     def adopt(self, by: Decision) -> None:

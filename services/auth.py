@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from domain.shared import Actor, Role
+from domain import limits
+from domain.shared import Actor, Role, check_room
 from infra.db import Cursor, Database
 from services.errors import Forbidden, Invalid, NotFound, Unauthorized
 
@@ -90,6 +91,17 @@ def _principal(row: dict[str, Any]) -> Principal:
     )
 
 
+def _hold_room_for_a_key(cur: Cursor, tenant_id: UUID) -> None:
+    """The tenant's row lock makes concurrent creations count one after another."""
+    cur.execute("SELECT 1 FROM tenants WHERE id = %s FOR UPDATE", (tenant_id,))
+    cur.execute(
+        "SELECT count(*) AS n FROM api_keys WHERE tenant_id = %s AND revoked_at IS NULL",
+        (tenant_id,),
+    )
+    row = cur.fetchone()
+    check_room(row["n"] if row else 0, limits.KEYS_PER_TENANT, "API keys in a tenant")
+
+
 def create_key(
     cur: Cursor,
     *,
@@ -100,6 +112,7 @@ def create_key(
 ) -> tuple[dict[str, Any], str]:
     if role is Role.CLIENT and not client_ids:
         raise Invalid("a client key needs client_ids", field="client_ids")
+    _hold_room_for_a_key(cur, tenant_id)
     key = new_key()
     key_id = uuid4()
     cur.execute(

@@ -40,9 +40,10 @@ def problem(
     *,
     errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
+    type_: str | None = None,
 ) -> Response[dict[str, Any]]:
     body: dict[str, Any] = {
-        "type": f"https://techplan.dev/problems/{status}",
+        "type": f"https://techplan.dev/problems/{type_ or status}",
         "title": TITLES.get(status, "Error"),
         "status": status,
         "detail": detail,
@@ -102,7 +103,7 @@ def on_service(request: Request[Any, Any, Any], exc: ServiceError) -> Response[A
 def on_domain(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     status = DOMAIN_STATUS.get(exc.kind, 422)
     errors = [{"field": exc.field, "message": exc.message}] if exc.field else None
-    return problem(status, exc.message, errors=errors)
+    return problem(status, exc.message, errors=errors, type_=exc.problem_type)
 
 
 def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from domain import limits
 from domain.budget.lines import (
     MOVES_FROM,
     Actual,
@@ -39,6 +40,7 @@ from domain.shared import (
     TechplanCreated,
     TechplanEvent,
     Unset,
+    check_room,
     created_fields,
     find,
     rfc3339,
@@ -273,6 +275,7 @@ class Budget(TechplanAggregate):
         self._require_draft()
         if line_id in self.lines:
             raise StateConflict("the budget already has a line with this id")
+        check_room(len(self.lines), limits.LINES_PER_BUDGET, "lines in a budget")
         iid = checked_initiative(initiative_id, self.plan_id, plan_initiative_ids)
         self._record(
             self.LineAdded,
@@ -350,6 +353,7 @@ class Budget(TechplanAggregate):
             )
         if actual_id in self.actuals:
             raise StateConflict("the budget already has an actual with this id")
+        check_room(len(self.actuals), limits.ACTUALS_PER_BUDGET, "actuals in a budget")
         self._record(
             self.ActualRecorded,
             by,

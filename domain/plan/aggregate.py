@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
+from domain import limits
 from domain.calendar import FiscalQuarter
 from domain.category import Category
 from domain.plan.costs import (
@@ -44,6 +45,7 @@ from domain.shared import (
     TechplanEvent,
     Unset,
     canonical_id,
+    check_room,
     created_fields,
     find,
 )
@@ -264,6 +266,7 @@ class TechnologyPlan(TechplanAggregate):
         """Propose an initiative; `strategy_goal_ids`, when given, are the goals it may serve."""
         if initiative_id in self.initiatives:
             raise StateConflict("the plan already has an initiative with this id")
+        check_room(len(self.initiatives), limits.INITIATIVES_PER_PLAN, "initiatives in a plan")
         self._record(
             self.InitiativeProposed,
             by,

@@ -14,7 +14,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from domain.shared import rfc3339
+from domain import limits
+from domain.shared import check_room, rfc3339
 from infra.db import Cursor
 from services.bootstrap import Container
 from services.errors import Conflict, Invalid, NotFound, PreconditionFailed
@@ -90,6 +91,12 @@ def create(
     box = SecretBox(c.settings.secret_key)
     patterns = validate(event_types)
     check_url(c, url)
+    cur.execute("SELECT 1 FROM tenants WHERE id = %s FOR UPDATE", (tenant_id,))
+    cur.execute(
+        "SELECT count(*) AS n FROM webhook_subscriptions WHERE tenant_id = %s", (tenant_id,)
+    )
+    row = cur.fetchone()
+    check_room(row["n"] if row else 0, limits.WEBHOOKS_PER_TENANT, "webhook subscriptions")
     secret = new_secret()
     head = head_position(c, cur)
     cur.execute(
