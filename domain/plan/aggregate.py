@@ -1,7 +1,6 @@
 """A client's technology plan: the initiatives that carry out its strategy, when, at what cost.
 
-Every change to an initiative is its own event, so the plan's history reads as the decisions
-taken: rescheduled, re-estimated, approved, deferred...
+Each change to an initiative is its own event: the history reads as the decisions taken.
 """
 
 from __future__ import annotations
