@@ -31,6 +31,7 @@ from services.api.plans import ClientPlansController, PlanController
 from services.api.readside import AuditController, ClientReadsController, PortfolioController
 from services.api.reviews import ClientReviewsController, ReviewController
 from services.api.strategies import ClientStrategiesController, StrategyController
+from services.api.tenant_data import TenantDataController
 from services.api.webhooks import WebhookController
 from services.bootstrap import Container
 from services.idempotency import idempotency_middleware
@@ -77,6 +78,7 @@ def route_handlers() -> list[ControllerRouterHandler]:
         metrics,
         list_event_types,
         TenantAdminController,
+        TenantDataController,
         ApiKeyController,
         ClientController,
         ClientStrategiesController,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from services.settings import Settings, SettingsError
@@ -84,6 +84,65 @@ def cmd_tenants(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tenant_data(settings: Settings, args: argparse.Namespace) -> int:
+    """export / import / purge: a tenant's data as a whole (services/tenancy)."""
+    from uuid import UUID
+
+    from services.errors import ServiceError
+
+    try:
+        tenant_id = UUID(args.id) if args.action != "import" else None
+    except ValueError:
+        return _fail(f"not a tenant id: {args.id!r}")
+    c = _container(settings)
+    try:
+        if args.action == "export":
+            return _export(c, tenant_id, args.out)
+        if args.action == "import":
+            return _import(c, args.file)
+        from services.tenancy.purge import purge_tenant
+
+        assert tenant_id is not None
+        result = purge_tenant(c.db, c.store.app, tenant_id, confirm=args.confirm, by="cli")
+        print(
+            f"tenant {result['id']} purged: "
+            + ", ".join(f"{n} {what}" for what, n in result["purged"].items())
+        )
+        return 0
+    except ServiceError as exc:
+        return _fail(exc.detail)
+    finally:
+        c.close()
+
+
+def _export(c: Container, tenant_id: object, out: str | None) -> int:
+    from uuid import UUID
+
+    from services.tenancy.export import export_lines
+
+    assert isinstance(tenant_id, UUID)
+    target = open(out, "w", encoding="utf-8") if out else sys.stdout  # noqa: SIM115
+    try:
+        for line in export_lines(c.db, c.store.app, tenant_id):
+            target.write(line)
+    finally:
+        if out:
+            target.close()
+    return 0
+
+
+def _import(c: Container, path: str) -> int:
+    from services.tenancy.restore import import_tenant
+
+    def lines() -> Iterator[str]:
+        with open(path, encoding="utf-8") as f:
+            yield from f
+
+    result = import_tenant(c.db, c.store.app, lines, secret_key=c.settings.secret_key)
+    print(f"tenant {result['name']} imported: {result['id']} ({result['events']} events)")
+    return 0
+
+
 def cmd_projections(settings: Settings, args: argparse.Namespace) -> int:
     c = _container(settings)
     try:
@@ -127,6 +186,17 @@ def parser() -> argparse.ArgumentParser:
     create = tsub.add_parser("create", help="create a tenant and print its admin key")
     create.add_argument("name")
     create.set_defaults(run=cmd_tenants)
+    export = tsub.add_parser("export", help="write the tenant's data as JSON lines")
+    export.add_argument("id")
+    export.add_argument("--out", help="a file (default: standard output)")
+    export.set_defaults(run=cmd_tenant_data)
+    imported = tsub.add_parser("import", help="import a tenant's export into this database")
+    imported.add_argument("file")
+    imported.set_defaults(run=cmd_tenant_data)
+    purge = tsub.add_parser("purge", help="remove every trace of the tenant's data")
+    purge.add_argument("id")
+    purge.add_argument("--confirm", required=True, help="the tenant's id again")
+    purge.set_defaults(run=cmd_tenant_data)
     projections = sub.add_parser("projections", help="read-model status and rebuilds")
     psub = projections.add_subparsers(dest="action", required=True)
     psub.add_parser("status").set_defaults(run=cmd_projections)
