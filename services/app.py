@@ -12,7 +12,6 @@ from litestar import Litestar
 from litestar.config.response_cache import ResponseCacheConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler
 
@@ -25,6 +24,7 @@ from services.api.admin import ApiKeyController, TenantAdminController
 from services.api.budgets import BudgetController, ClientBudgetsController
 from services.api.clients import ClientController
 from services.api.common import DEPENDENCIES
+from services.api.docs import docs_assets, docs_page
 from services.api.history import history_router
 from services.api.ops import list_event_types, live, metrics, ready
 from services.api.plans import ClientPlansController, PlanController
@@ -77,6 +77,7 @@ def route_handlers() -> list[ControllerRouterHandler]:
         ready,
         metrics,
         list_event_types,
+        docs_assets(),
         TenantAdminController,
         TenantDataController,
         ApiKeyController,
@@ -136,7 +137,7 @@ def create_app(container: Container, *, lifespan_hooks: Sequence[LifespanHook] =
             version="1.0.0",
             description="Event-sourced IT strategies, technology plans and budgets for MSPs.",
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin(path="/")],
+            render_plugins=[docs_page()],
             components=Components(
                 security_schemes={
                     "apiKey": SecurityScheme(type="http", scheme="bearer", description="API key")
