@@ -4,13 +4,14 @@ projector running in the app as `techplan dev` runs it."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from litestar.testing import TestClient
 
+from tests.api.webhook_receiver import WorkerThread
 from tests.conftest import OPERATOR_TOKEN
 
 
@@ -95,3 +96,29 @@ def api(http: TestClient[Any]) -> Api:
 def other(http: TestClient[Any]) -> Api:
     """A second tenant, for isolation checks."""
     return new_tenant(http)
+
+
+StartWorker = Callable[..., WorkerThread]
+
+
+@pytest.fixture
+def start_worker(settings: Any) -> Iterator[StartWorker]:
+    workers: list[WorkerThread] = []
+
+    def start(**overrides: Any) -> WorkerThread:
+        worker = WorkerThread(settings.with_(**overrides)).start()
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+@pytest.fixture
+def hooks(api: Api) -> Iterator[list[str]]:
+    """Subscriptions a test made; deleted after it so no later worker keeps sending them."""
+    made: list[str] = []
+    yield made
+    for webhook_id in made:
+        api.delete(f"/v1/webhooks/{webhook_id}")
