@@ -83,6 +83,22 @@ def _claim(db: Database, key_id: UUID, key: str, request_hash: str) -> tuple[str
     return "replay", row
 
 
+def purge_expired(db: Database, *, batch: int = 5000) -> int:
+    """Delete every key older than the TTL, in batches so no one transaction grows with the
+    backlog; returns how many went. A `running` row that old belongs to a process that died."""
+    purged = 0
+    while True:
+        with db.tx() as cur:
+            cur.execute(
+                "DELETE FROM idempotency_keys WHERE ctid IN (SELECT ctid FROM idempotency_keys"
+                f" WHERE created_at < now() - interval '{TTL}' LIMIT %s)",
+                (batch,),
+            )
+            purged += cur.rowcount
+            if cur.rowcount < batch:
+                return purged
+
+
 def _finish(
     db: Database, key_id: UUID, key: str, status: int, headers: list[Any], body: bytes
 ) -> None:

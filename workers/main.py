@@ -3,7 +3,8 @@
 Projections are folded by a LISTEN/NOTIFY loop started with the worker (low lag); the cron
 `catch_up` every few seconds is the safety net if a notification was missed. Several workers
 may run at once: the runner's advisory locks decide who advances which projection. Webhook
-deliveries (workers/deliveries.py) run in the same worker.
+deliveries (workers/deliveries.py) and the hourly clean-up (workers/housekeeping.py) run in
+the same worker.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from projections.rebuild import rebuild
 from services.bootstrap import bootstrap
 from services.redis import redis_settings
 from services.settings import Settings
-from workers import deliveries
+from workers import deliveries, housekeeping
 from workers.projector import Projector
 from workers.queue import queue_name
 
@@ -36,7 +37,7 @@ async def rebuild_projection(ctx: dict[str, Any], name: str) -> int:
 
 
 def worker_functions() -> list[Any]:
-    return [catch_up, rebuild_projection, *deliveries.FUNCTIONS]
+    return [catch_up, rebuild_projection, *deliveries.FUNCTIONS, *housekeeping.FUNCTIONS]
 
 
 def build_worker(settings: Settings, *, poll: float = 1.0, handle_signals: bool = True) -> Worker:
@@ -62,6 +63,7 @@ def build_worker(settings: Settings, *, poll: float = 1.0, handle_signals: bool 
         cron_jobs=[
             cron(catch_up, second=set(range(0, 60, 5)), unique=True, run_at_startup=True),
             *deliveries.CRON_JOBS,
+            *housekeeping.CRON_JOBS,
         ],
         redis_settings=redis_settings(settings.require_redis()),
         queue_name=queue_name(settings),
