@@ -56,10 +56,11 @@ class RecordedEvent:
 class UnreadableEvent(Exception):
     """A stored event that does not decode (an unknown topic, a missing upcaster)."""
 
-    def __init__(self, position: int, cause: Exception) -> None:
+    def __init__(self, position: int, cause: Exception, originator_id: UUID | None = None) -> None:
         super().__init__(f"the event at position {position} does not decode: {cause}")
         self.position = position
         self.cause = cause
+        self.originator_id = originator_id  # whose event it is: only that aggregate waits
 
 
 class EventLog(Protocol):
@@ -116,7 +117,7 @@ class EventStore(Application[UUID]):
         try:
             return self.decode(stored)
         except Exception as exc:
-            raise UnreadableEvent(position, exc) from exc
+            raise UnreadableEvent(position, exc, UUID(str(stored.originator_id))) from exc
 
     def _positioned(self, aggregate_id: UUID) -> list[tuple[StoredEvent, int]]:
         # The library reads an aggregate's events without their positions; history needs

@@ -7,8 +7,9 @@ tracking row: fold the last events, drop the old tables, move the new ones into 
 set the tracking position, so readers see either the old tables or the new, never a mix.
 
 Folds run in psycopg's pipeline mode here: their statements go out without waiting for each
-answer, which is most of a rebuild's time. (A rebuild that fails just fails; the live runner
-keeps one answer per statement, so a failing fold names its own event.)
+answer, which is most of a rebuild's time. An event that cannot be folded is parked as the
+live runner parks it (parking.py), into the rebuild's own `projection_parked`, which replaces
+the projection's parked events at the swap: a rebuild never stops at a poison event.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ import time
 
 import psycopg
 
+from infra.db import Cursor
+from projections.base import Projection
+from projections.parking import PARKED_DDL
 from projections.runner import Runner, fold_events
 
 
@@ -55,7 +59,7 @@ def _rebuild(runner: Runner, name: str, *, progress: bool, batch: int) -> int:
         cur.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         cur.execute(f"CREATE SCHEMA {schema}")
         cur.execute("SELECT set_config('search_path', %s, true)", (f"{schema}, public",))
-        for statement in projection.schema():
+        for statement in (*projection.schema(), *PARKED_DDL):
             cur.execute(statement)
 
     head = log.max_position()
@@ -63,15 +67,13 @@ def _rebuild(runner: Runner, name: str, *, progress: bool, batch: int) -> int:
     position = 0
     folded = 0
     while True:
-        events = log.read_log(position, batch)
         with db.projector_tx() as cur:
             cur.execute("SELECT set_config('search_path', %s, true)", (f"{schema}, public",))
-            with cur.connection.pipeline():
-                position = fold_events(cur, projection, events, position)
-        folded += len(events)
+            count, position, more = _fold_batch(runner, cur, projection, position, batch)
+        folded += count
         if progress:
             _bar(min(position, head), max(head, position), started)
-        if len(events) < batch:
+        if not more:
             break
 
     with db.projector_tx() as cur:
@@ -81,13 +83,15 @@ def _rebuild(runner: Runner, name: str, *, progress: bool, batch: int) -> int:
         cur.execute("SELECT 1 FROM projection_tracking WHERE name = %s FOR UPDATE", (name,))
         cur.execute("SELECT set_config('search_path', %s, true)", (f"{schema}, public",))
         while True:
-            events = log.read_log(position, batch)
-            with cur.connection.pipeline():
-                position = fold_events(cur, projection, events, position)
-            folded += len(events)
-            if len(events) < batch:
+            count, position, more = _fold_batch(runner, cur, projection, position, batch)
+            folded += count
+            if not more:
                 break
         cur.execute("SELECT set_config('search_path', 'public', true)")
+        cur.execute("DELETE FROM public.projection_parked WHERE projection = %s", (name,))
+        cur.execute(
+            f"INSERT INTO public.projection_parked SELECT * FROM {schema}.projection_parked"
+        )
         for table in projection.tables:
             cur.execute(f"DROP TABLE IF EXISTS public.{table} CASCADE")
             cur.execute(f"ALTER TABLE {schema}.{table} SET SCHEMA public")
@@ -100,3 +104,17 @@ def _rebuild(runner: Runner, name: str, *, progress: bool, batch: int) -> int:
     if progress:
         sys.stderr.write(f"\nrebuilt {name}: {folded} events folded, at position {position}\n")
     return folded
+
+
+def _fold_batch(
+    runner: Runner, cur: Cursor, projection: Projection, position: int, batch: int
+) -> tuple[int, int, bool]:
+    """Fold (and park) the events after `position`: how many, the new position, and whether
+    more may follow."""
+    events, unreadable = runner.read_batch(position, batch)
+    fold_events(cur, projection, events, pipeline=True)
+    count, position = len(events), events[-1].position if events else position
+    if unreadable is not None:
+        runner.park_unreadable(cur, projection, unreadable)
+        return count + 1, unreadable.position, True
+    return count, position, len(events) == batch

@@ -3,9 +3,11 @@
 One transaction per batch holds: a transaction-level advisory lock on the projection (a
 second worker skips instead of waiting), its tracking row (read FOR UPDATE), the events after
 that position, every row they fold into, and the new position. Commit makes all of it visible
-at once; a crash anywhere rolls all of it back. An event a fold cannot handle stops the
-projection at that event: the batch is rolled back, the error is recorded with its position,
-and the next run starts there again.
+at once; a crash anywhere rolls all of it back, and a failure of the connection or the
+server is recorded with its position and the next run starts there again.
+
+An event a fold cannot handle holds back only its own aggregate in that projection: it is
+parked, with every later event of that aggregate, and the projection goes on (parking.py).
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from typing import Any
 
 from infra.db import Cursor, Database
 from infra.eventstore import EventLog, RecordedEvent, UnreadableEvent
+from projections import parking
 from projections.base import Projection, View
+from projections.parking import FoldFailed
 
 log = logging.getLogger("techplan.projections")
 
@@ -29,6 +33,7 @@ TRACKING_DDL = (
         error text,
         error_position bigint,
         updated_at timestamptz NOT NULL DEFAULT now())""",
+    *parking.PARKED_DDL,
 )
 
 
@@ -60,6 +65,8 @@ class BatchResult:
     position: int
     locked_out: bool = False
     error: str | None = None
+    parked: int = 0
+    partial: bool = False  # ended early at an event that does not decode: more may follow
 
 
 class Runner:
@@ -77,6 +84,9 @@ class Runner:
         self.projections = list(projections)
         self.by_name = {p.name: p for p in self.projections}
         self.views = list(views)
+        # Projections whose parked events this process has tried again: each process does
+        # once, on its first catch-up, so a fix deployed with a restart folds them.
+        self.retried: set[str] = set()
 
     def ensure_tracking(self, cur: Cursor) -> None:
         for p in self.projections:
@@ -107,17 +117,28 @@ class Runner:
                 )
                 row = cur.fetchone()
                 start = row["position"] if row else 0
-                events = self.log.read_log(start, limit)
-                position = fold_events(cur, projection, events, start)
-                if events:
+                events, unreadable = self.read_batch(start, limit)
+                parked = fold_events(cur, projection, events)
+                position = events[-1].position if events else start
+                if unreadable is not None:
+                    parked += self.park_unreadable(cur, projection, unreadable)
+                    position = unreadable.position
+                if position != start:
                     cur.execute(
                         "UPDATE projection_tracking SET position = %s, error = NULL,"
                         " error_position = NULL, updated_at = now() WHERE name = %s",
                         (position, projection.name),
                     )
-                return BatchResult(projection.name, len(events), position)
-        except (FoldFailed, UnreadableEvent) as failed:
-            message = f"{type(failed.cause).__name__}: {failed.cause}"
+                folded = len(events) + (unreadable is not None)
+                return BatchResult(
+                    projection.name,
+                    folded,
+                    position,
+                    parked=parked,
+                    partial=unreadable is not None,
+                )
+        except FoldFailed as failed:
+            message = parking.describe(failed.cause)
             log.error(
                 "projection %s stopped at position %s: %s",
                 projection.name,
@@ -132,15 +153,72 @@ class Runner:
                 )
             return BatchResult(projection.name, 0, failed.position - 1, error=message)
 
+    def read_batch(
+        self, start: int, limit: int
+    ) -> tuple[list[RecordedEvent], UnreadableEvent | None]:
+        """The batch's events; an event that does not decode ends the batch, and is given
+        back to be parked."""
+        try:
+            return self.log.read_log(start, limit), None
+        except UnreadableEvent as bad:
+            before = bad.position - 1
+            events = self.log.read_log(start, limit, upto=before) if before > start else []
+            return events, bad
+
+    def park_unreadable(self, cur: Cursor, projection: Projection, bad: UnreadableEvent) -> int:
+        if bad.originator_id is None:  # nobody's: nothing to hold back
+            raise FoldFailed(bad.position, bad)
+        message = parking.describe(bad.cause)
+        log.error(
+            "projection %s parked aggregate %s at position %s: %s",
+            projection.name,
+            bad.originator_id,
+            bad.position,
+            message,
+        )
+        parking.park_at(cur, projection.name, bad.position, None, bad.originator_id, message)
+        return 1
+
+    def retry(self, name: str) -> dict[str, int]:
+        """Fold the projection's parked events again (waiting for its lock)."""
+        projection = self.by_name[name]
+        with self.db.projector_tx() as cur:
+            cur.execute(
+                "SELECT pg_advisory_xact_lock(hashtext('techplan.projection'), hashtext(%s))",
+                (name,),
+            )
+            result = parking.retry(cur, self.log, projection)
+        self.retried.add(name)
+        return result
+
+    def _retry_once(self, projection: Projection) -> None:
+        """This process's first look at the projection: its parked events, once."""
+        with self.db.projector_tx() as cur:
+            cur.execute(
+                "SELECT pg_try_advisory_xact_lock(hashtext('techplan.projection'),"
+                " hashtext(%s)) AS got",
+                (projection.name,),
+            )
+            got = cur.fetchone()
+            if not got or not got["got"]:
+                return  # another process folds it now; look again next time
+            parking.retry(cur, self.log, projection)
+        self.retried.add(projection.name)
+
     def catch_up(self, names: Iterable[str] | None = None, limit: int = 500) -> int:
         """Run batches until every named projection is at the head, stopped or locked out."""
         total = 0
         for name in names or self.by_name:
             projection = self.by_name[name]
+            if name not in self.retried:
+                try:
+                    self._retry_once(projection)
+                except FoldFailed as failed:
+                    log.error("projection %s: parked events not retried: %s", name, failed)
             while True:
                 result = self.run_batch(projection, limit)
                 total += result.folded
-                if result.folded < limit:
+                if result.folded < limit and not result.partial:
                     break
         return total
 
@@ -156,6 +234,8 @@ class Runner:
         with self.db.tx() as cur:
             cur.execute("SELECT * FROM projection_tracking ORDER BY name")
             rows = cur.fetchall()
+            parked = parking.summary(cur)
+        nothing = {"events": 0, "aggregates": 0, "heads": []}
         return [
             {
                 "name": r["name"],
@@ -163,6 +243,7 @@ class Runner:
                 "lag": max(head - r["position"], 0),
                 "error": r["error"],
                 "error_position": r["error_position"],
+                "parked": parked.get(r["name"], nothing),
             }
             for r in rows
             if r["name"] in self.by_name
@@ -170,27 +251,8 @@ class Runner:
 
 
 def fold_events(
-    cur: Cursor, projection: Projection, events: Sequence[RecordedEvent], position: int
+    cur: Cursor, projection: Projection, events: Sequence[RecordedEvent], *, pipeline: bool = False
 ) -> int:
-    """Fold the events in order; returns the new position. A failure names its position
-    (a failure to flush the batch's buffered writes names the batch's first)."""
-    projection.begin(cur)
-    for recorded in events:
-        try:
-            projection.fold(cur, recorded.event, recorded.position)
-        except Exception as exc:
-            raise FoldFailed(recorded.position, exc) from exc
-        position = recorded.position
-    if events:
-        try:
-            projection.flush(cur)
-        except Exception as exc:
-            raise FoldFailed(events[0].position, exc) from exc
-    return position
-
-
-class FoldFailed(Exception):
-    def __init__(self, position: int, cause: Exception) -> None:
-        super().__init__(str(cause))
-        self.position = position
-        self.cause = cause
+    """Fold the events in order, parking what cannot be folded; returns how many were parked.
+    A failure that is not an event's raises FoldFailed naming the batch's first position."""
+    return parking.fold_parking(cur, projection, events, pipeline=pipeline)

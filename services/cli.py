@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from services.settings import Settings, SettingsError
 
@@ -148,13 +148,19 @@ def cmd_projections(settings: Settings, args: argparse.Namespace) -> int:
     try:
         if args.action == "status":
             for s in c.runner.status():
-                state = f"STOPPED at {s['error_position']}: {s['error']}" if s["error"] else "ok"
-                print(f"{s['name']:<14} position {s['position']:>10}  lag {s['lag']:>8}  {state}")
+                _print_status(s)
             return 0
         from projections.rebuild import RebuildRunning, rebuild
 
         if args.name not in c.runner.by_name:
             return _fail(f"no projection {args.name!r}; known: {', '.join(c.runner.by_name)}")
+        if args.action == "retry":
+            result = c.runner.retry(args.name)
+            print(
+                f"{args.name}: {result['folded']} parked events folded,"
+                f" {result['parked']} still parked"
+            )
+            return 0
         try:
             rebuild(c.runner, args.name, progress=True)
         except RebuildRunning as exc:
@@ -162,6 +168,19 @@ def cmd_projections(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     finally:
         c.close()
+
+
+def _print_status(s: dict[str, Any]) -> None:
+    state = f"STOPPED at {s['error_position']}: {s['error']}" if s["error"] else "ok"
+    parked = s["parked"]
+    if parked["events"]:
+        state += f"  PARKED {parked['events']} events of {parked['aggregates']} aggregates"
+    print(f"{s['name']:<14} position {s['position']:>10}  lag {s['lag']:>8}  {state}")
+    for head in parked["heads"]:
+        print(
+            f"  parked at {head['position']}: aggregate {head['aggregate_id']}"
+            f" of tenant {head['tenant_id']}: {head['error']}"
+        )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -203,6 +222,9 @@ def parser() -> argparse.ArgumentParser:
     rebuild = psub.add_parser("rebuild")
     rebuild.add_argument("name")
     rebuild.set_defaults(run=cmd_projections)
+    retry = psub.add_parser("retry", help="fold the projection's parked events again")
+    retry.add_argument("name")
+    retry.set_defaults(run=cmd_projections)
     return p
 
 

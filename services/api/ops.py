@@ -63,6 +63,16 @@ def metrics(container: NamedDependency[Container]) -> str:
         lines.append(
             f'techplan_projection_failed{{projection="{s["name"]}"}} {1 if s["error"] else 0}'
         )
+    for metric, key, meaning in (
+        ("parked_events", "events", "Events parked behind an event the projection cannot fold."),
+        ("parked_aggregates", "aggregates", "Aggregates held back by an event not folded."),
+    ):
+        lines += [f"# HELP techplan_projection_{metric} {meaning}"]
+        lines += [f"# TYPE techplan_projection_{metric} gauge"]
+        for s in status:
+            lines.append(
+                f'techplan_projection_{metric}{{projection="{s["name"]}"}} {s["parked"][key]}'
+            )
     return "\n".join(lines) + "\n"
 
 
