@@ -49,10 +49,8 @@ SELECT c.id, c.name, c.created_position,
     (SELECT json_object_agg(x.status, x.n) FROM (SELECT status, count(*) AS n
      FROM plan_initiatives_view i WHERE i.client_id = c.id GROUP BY status) x) AS counts,
     (SELECT count(*) FROM plan_initiatives_view i
-     WHERE i.client_id = c.id AND i.status <> 'cancelled' AND NOT EXISTS
-     (SELECT 1 FROM strategy_goals_view g JOIN strategies_view s ON s.id = g.strategy_id
-      WHERE g.id = ANY(i.goal_ids) AND g.status = 'active' AND s.status = 'active'))
-     AS unaligned,
+     WHERE i.client_id = c.id AND i.status <> 'cancelled'
+       AND NOT i.goal_ids && goals.ids) AS unaligned,
     (SELECT json_build_object('id', b.id, 'fiscal_year', b.fiscal_year, 'status', b.status,
        'planned', b.planned_minor, 'actual', b.actual_minor, 'currency', b.currency)
      FROM budgets_view b WHERE b.client_id = c.id
@@ -65,7 +63,11 @@ SELECT c.id, c.name, c.created_position,
      FROM plan_initiatives_view i WHERE i.client_id = c.id AND i.status <> 'cancelled'
        AND i.target_quarter = (%(quarters)s::text[])[c.fiscal_year_start_month])
      AS upcoming
-FROM page c ORDER BY c.created_position
+FROM page c CROSS JOIN LATERAL (
+    SELECT coalesce(array_agg(g.id), '{}') AS ids FROM strategies_view s
+    JOIN strategy_goals_view g ON g.strategy_id = s.id AND g.status = 'active'
+    WHERE s.client_id = c.id AND s.status = 'active') goals
+ORDER BY c.created_position
 """
 
 LISTS: dict[str, str] = {

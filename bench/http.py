@@ -35,6 +35,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
 
+from psycopg import sql
+
 from bench import wrk
 from bench.readside import REDIS_URL, own_database, say
 from bench.workload import Workload
@@ -103,6 +105,10 @@ def load(c: Container, clients: int) -> Dataset:
         for _ in workload.client_story(rounds=3):
             pass
     c.runner.catch_up()
+    with c.db.tx() as cur:  # the statistics autovacuum would have gathered by now
+        cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        for row in cur.fetchall():
+            cur.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(row["tablename"])))
     with c.db.projector_tx() as cur:
         cur.execute("SELECT id FROM clients_view ORDER BY created_position")
         client_ids = [r["id"] for r in cur.fetchall()]
@@ -207,7 +213,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(argv: list[str], env: dict[str, str], probe: str, log: Path) -> Iterator[None]:
+def server(
+    argv: list[str], env: dict[str, str], probe: str, log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("wb") as out:
         process = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
     try:
@@ -222,7 +230,7 @@ def server(argv: list[str], env: dict[str, str], probe: str, log: Path) -> Itera
                         f"{argv} did not start:\n{log.read_text()[-2000:]}"
                     ) from None
                 time.sleep(0.2)
-        yield
+        yield process
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -232,22 +240,52 @@ def server(argv: list[str], env: dict[str, str], probe: str, log: Path) -> Itera
             process.wait()
 
 
+@contextmanager
+def profiling(pid: int, out: Path | None) -> Iterator[None]:
+    """py-spy (`uv tool install py-spy`) samples the server while wrk runs: collapsed stacks
+    into `out` (see `bench/profile.py` to sum them up), for `--profile DIR`."""
+    if out is None:
+        yield
+        return
+    spy = subprocess.Popen(
+        ["py-spy", "record", "--pid", str(pid), "--format", "raw", "--output", str(out),
+         "--rate", "200", "--subprocesses"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    time.sleep(1)  # py-spy attaches
+    try:
+        yield
+    finally:
+        spy.send_signal(signal.SIGINT)
+        spy.wait(timeout=60)
+
+
 def measure(
-    figure: Figure, ours_url: str, base_url: str, key: str, seconds: float, workdir: Path
+    figure: Figure,
+    ours_url: str,
+    base_url: str,
+    key: str,
+    seconds: float,
+    workdir: Path,
+    *,
+    ours_pid: int,
+    profile_dir: Path | None = None,
 ) -> Outcome:
     auth = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
     plain = {"Content-Type": "application/json"}
 
-    def run(url: str, side: Side, headers: dict[str, str]) -> wrk.WrkResult:
+    def run(url: str, side: Side, headers: dict[str, str], pid: int | None) -> wrk.WrkResult:
         lua = wrk.script(side.paths, method=side.method, headers=headers, bodies=side.bodies)
         wrk.run(url, lua, connections=figure.connections, seconds=1, workdir=workdir)  # warm
-        result, _ = wrk.run(
-            url, lua, connections=figure.connections, seconds=seconds, workdir=workdir
-        )
+        out = profile_dir / f"{figure.name}.txt" if profile_dir and pid else None
+        with profiling(pid or 0, out):
+            result, _ = wrk.run(
+                url, lua, connections=figure.connections, seconds=seconds, workdir=workdir
+            )
         return result
 
-    ours = run(ours_url, figure.ours, auth)
-    base = run(base_url, figure.baseline, plain)
+    ours = run(ours_url, figure.ours, auth, ours_pid)
+    base = run(base_url, figure.baseline, plain, None)
     return Outcome(figure, ours, base)
 
 
@@ -315,6 +353,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    parser.add_argument(
+        "--profile", type=Path, default=None, help="py-spy our server into DIR/FIGURE.txt"
+    )
     args = parser.parse_args(argv)
     args.seconds = args.seconds or (3.0 if args.quick else 10.0)
 
@@ -348,11 +389,22 @@ def main(argv: list[str] | None = None) -> int:
         ]  # fmt: skip
         outcomes = []
         with (
-            server(ours_cmd, env, f"{ours_url}/health/live", workdir / "ours.log"),
+            server(ours_cmd, env, f"{ours_url}/health/live", workdir / "ours.log") as ours,
             server(base_cmd, env, f"{base_url}/list/clients", workdir / "base.log"),
         ):
+            if args.profile:
+                args.profile.mkdir(parents=True, exist_ok=True)
             for figure in chosen:
-                outcome = measure(figure, ours_url, base_url, d.key, args.seconds, workdir)
+                outcome = measure(
+                    figure,
+                    ours_url,
+                    base_url,
+                    d.key,
+                    args.seconds,
+                    workdir,
+                    ours_pid=ours.pid,
+                    profile_dir=args.profile,
+                )
                 outcomes.append(outcome)
                 say(
                     f"{figure.name:<12} ours {outcome.ours.rate:8,.0f}/s"

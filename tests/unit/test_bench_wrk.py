@@ -46,3 +46,12 @@ def test_script_rotates_paths_and_numbers_bodies() -> None:
     assert '["A"] = "b"' in lua
     with pytest.raises(ValueError):
         wrk.script([])
+
+
+def test_profile_sums_collapsed_stacks() -> None:
+    from bench.profile import summarise
+
+    total, inclusive, exclusive = summarise("a;b;c 3\na;c 2\nnot a stack\n", match="")
+    assert total == 5
+    assert inclusive["a"] == 5 and inclusive["c"] == 5 and inclusive["b"] == 3
+    assert exclusive["c"] == 5 and exclusive["b"] == 0
