@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Protocol
 
+import anyio.to_thread
 import msgspec
 from litestar import Litestar
 from litestar.config.response_cache import ResponseCacheConfig
@@ -36,6 +37,7 @@ from services.api.webhooks import WebhookController
 from services.bootstrap import Container
 from services.idempotency import idempotency_middleware
 from services.problems import HANDLERS, PROBLEM
+from services.readwait import ReadSide
 
 log = logging.getLogger("techplan")
 
@@ -111,10 +113,27 @@ class LifespanHook(Protocol):
     async def stop(self) -> None: ...
 
 
+def size_thread_pool(container: Container) -> None:
+    """As many threads for sync handlers as there are database connections.
+
+    Every sync handler spends its thread talking to PostgreSQL through a pool of
+    `db_pool_size + db_pool_max_overflow` connections (the event store's pool is as large). A
+    thread more would only queue inside the pool, holding a thread and failing after the pool's
+    timeout; a thread fewer would leave a connection idle under load. Waiting for the read
+    side takes no thread at all (services/readwait.py), so the pool need not be sized for it.
+    """
+    settings = container.settings
+    limiter = anyio.to_thread.current_default_thread_limiter()
+    limiter.total_tokens = settings.db_pool_size + settings.db_pool_max_overflow
+
+
 def create_app(container: Container, *, lifespan_hooks: Sequence[LifespanHook] = ()) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.container = container
+        size_thread_pool(container)
+        container.read_side = read_side = ReadSide(container)
+        await read_side.start()
         hooks = list(lifespan_hooks)
         for hook in hooks:
             await hook.start(container)
@@ -123,6 +142,7 @@ def create_app(container: Container, *, lifespan_hooks: Sequence[LifespanHook] =
         finally:
             for hook in reversed(hooks):
                 await hook.stop()
+            await read_side.stop()
 
     app = Litestar(
         route_handlers=route_handlers(),

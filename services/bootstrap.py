@@ -16,6 +16,7 @@ from infra.db import Database, check_reachable
 from infra.eventstore import EventStore
 from projections.runner import Runner, all_projections, all_views
 from services.commands.context import Clock, utc_now
+from services.readwait import ReadSide
 from services.settings import Settings
 from services.store import Store
 from services.webhooks.fanout import projection as webhook_fanout
@@ -32,6 +33,7 @@ class Container:
     arq: ArqRedis | None = None  # the API's and the worker's Redis pool
     redis_ping: Callable[[], object] | None = None  # /health/ready asks Redis through it
     nudge_projector: Callable[[], None] | None = None  # a read waiting for a position wakes it
+    read_side: ReadSide | None = None  # the API's reads wait on it for `min_position`
 
     def close(self) -> None:
         self.store.close()

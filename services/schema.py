@@ -10,6 +10,7 @@ from __future__ import annotations
 from contextlib import suppress
 
 from infra.db import Database
+from projections import notify
 from projections.rebuild import RebuildRunning, rebuild
 from projections.runner import TRACKING_DDL, Runner
 from services.store import Store
@@ -67,7 +68,13 @@ def migrate(db: Database, store: Store, runner: Runner) -> None:
     store.create_tables()
     with db.tx() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(hashtext('techplan.migrate'))")
-        for statement in (*CORE_DDL, *TRACKING_DDL, *webhook_tables.schema(), *purge.DDL):
+        for statement in (
+            *CORE_DDL,
+            *TRACKING_DDL,
+            *notify.DDL,
+            *webhook_tables.schema(),
+            *purge.DDL,
+        ):
             cur.execute(statement)
         for table in RETIRED_TABLES:
             cur.execute(f"DROP TABLE IF EXISTS {table}")

@@ -51,8 +51,8 @@ class ClientBudgetsController(Controller):
         )
         return resource(budget.view(), status=201, position=position)
 
-    @get("/", sync_to_thread=True)
-    def list_budgets(
+    @get("/")
+    async def list_budgets(
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
@@ -61,7 +61,7 @@ class ClientBudgetsController(Controller):
         cursor: FromQuery[str | None] = None,
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
-        return client_list(
+        return await client_list(
             container,
             principal,
             client_id,

@@ -11,7 +11,15 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from domain.client import Client
 from projections import clients as clients_view
-from services.api.common import check_limit, decode_cursor, page, resource, uuid_of, wait_for
+from services.api.common import (
+    check_limit,
+    decode_cursor,
+    fresh,
+    page,
+    resource,
+    tenant_read,
+    uuid_of,
+)
 from services.api.history import load_at
 from services.api.schemas import ClientIn, ClientPatch
 from services.auth import READ, Principal
@@ -40,8 +48,8 @@ class ClientController(Controller):
         )
         return resource(client.view(), status=201, position=position)
 
-    @get("/", sync_to_thread=True)
-    def list_clients(
+    @get("/")
+    async def list_clients(
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
@@ -51,14 +59,16 @@ class ClientController(Controller):
     ) -> dict[str, Any]:
         principal.require(*READ)
         check_limit(limit)
-        wait_for(container, min_position, ["clients"])
-        with container.db.tenant_tx(principal.tenant_id) as cur:
-            rows = clients_view.list_clients(
-                cur,
-                client_ids=principal.client_ids,
-                after=decode_cursor(cursor, int) or 0,
-                limit=limit + 1,
-            )
+        after = decode_cursor(cursor, int) or 0
+        await fresh(container, min_position, ["clients"])
+        rows = await tenant_read(
+            container,
+            principal,
+            clients_view.list_clients,
+            client_ids=principal.client_ids,
+            after=after,
+            limit=limit + 1,
+        )
         return page(rows, limit)
 
     @get("/{client_id:str}", sync_to_thread=True)

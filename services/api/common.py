@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
+import anyio.to_thread
 import msgspec
 from litestar import Request, Response
 from litestar.datastructures import State
@@ -20,7 +21,7 @@ from domain.client import Client
 from services.auth import READ, Principal, authenticate
 from services.bootstrap import Container
 from services.commands.context import Context
-from services.errors import BadRequest, Invalid, NotFound, NotReady, PreconditionFailed
+from services.errors import BadRequest, Invalid, NotFound, PreconditionFailed
 
 T = TypeVar("T")
 
@@ -142,27 +143,33 @@ def page(rows: Sequence[tuple[Any, dict[str, Any]]], limit: int) -> dict[str, An
     return {"items": items, "next_cursor": encode_cursor(rows[limit - 1][0]) if more else None}
 
 
-def wait_for(c: Container, min_position: int | None, projections: Sequence[str]) -> None:
-    """Read-your-writes: wait (bounded) until the projections reached `min_position`."""
-    if min_position is None or min_position <= 0:
+async def fresh(c: Container, min_position: int | None, projections: Sequence[str]) -> None:
+    """Read-your-writes: wait (bounded, holding no thread) until the projections reached
+    `min_position`; 422 at once for a position above the log's head (services/readwait.py)."""
+    if min_position is None:
         return
-    deadline = time.monotonic() + c.settings.read_wait
-    pause = 0.01
-    while True:
-        positions = c.runner.positions()
-        if all(positions.get(name, 0) >= min_position for name in projections):
-            return
-        if time.monotonic() >= deadline:
-            raise NotReady(
-                f"the read side has not reached position {min_position} yet; retry shortly"
-            )
-        if c.nudge_projector is not None:
-            c.nudge_projector()
-        time.sleep(pause)
-        pause = min(pause * 2, 0.2)
+    assert c.read_side is not None, "the app's lifespan starts the read side"
+    await c.read_side.wait(min_position, projections)
 
 
-def client_list(
+async def in_thread(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """Blocking work (the database) off the event loop, in the pool sized by create_app."""
+    return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs))
+
+
+async def tenant_read(
+    c: Container, principal: Principal, query: Callable[..., T], /, *args: Any, **kwargs: Any
+) -> T:
+    """`query(cur, *args, **kwargs)` in a worker thread, under the tenant's RLS."""
+
+    def read() -> T:
+        with c.db.tenant_tx(principal.tenant_id) as cur:
+            return query(cur, *args, **kwargs)
+
+    return await anyio.to_thread.run_sync(read)
+
+
+async def client_list(
     c: Container,
     principal: Principal,
     client_id: str,
@@ -177,9 +184,8 @@ def client_list(
     (so an invisible client is 404), fresh to `min_position`, under the tenant's RLS."""
     principal.require(*READ)
     check_limit(limit)
-    client = c.store.load(Client, uuid_of(client_id, "client"), principal)
     after = decode_cursor(cursor, int) or 0
-    wait_for(c, min_position, [projection])
-    with c.db.tenant_tx(principal.tenant_id) as cur:
-        rows = query(cur, client.id, after=after, limit=limit + 1)
+    client = await in_thread(c.store.load, Client, uuid_of(client_id, "client"), principal)
+    await fresh(c, min_position, [projection])
+    rows = await tenant_read(c, principal, query, client.id, after=after, limit=limit + 1)
     return page(rows, limit)

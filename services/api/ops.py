@@ -73,6 +73,12 @@ def metrics(container: NamedDependency[Container]) -> str:
             lines.append(
                 f'techplan_projection_{metric}{{projection="{s["name"]}"}} {s["parked"][key]}'
             )
+    waiting = c.read_side.waiting if c.read_side is not None else 0
+    lines += [
+        "# HELP techplan_read_waits Reads of this process waiting for their min_position.",
+        "# TYPE techplan_read_waits gauge",
+        f"techplan_read_waits {waiting}",
+    ]
     return "\n".join(lines) + "\n"
 
 

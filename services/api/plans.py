@@ -49,8 +49,8 @@ class ClientPlansController(Controller):
         )
         return resource(plan.view(), status=201, position=position)
 
-    @get("/", sync_to_thread=True)
-    def list_plans(
+    @get("/")
+    async def list_plans(
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
@@ -59,7 +59,7 @@ class ClientPlansController(Controller):
         cursor: FromQuery[str | None] = None,
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
-        return client_list(
+        return await client_list(
             container,
             principal,
             client_id,

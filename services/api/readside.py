@@ -1,5 +1,6 @@
 """Reads across many objects, answered from projections: audit, portfolio, roadmap, alignment,
-and "what changed since". Each honours `min_position` (read-your-writes, bounded wait).
+and "what changed since". Each honours `min_position` (read-your-writes, bounded wait): the
+handlers are async so that the wait holds no thread; what touches the database runs in one.
 """
 
 from __future__ import annotations
@@ -17,14 +18,17 @@ from domain.catalogue import event_classes
 from domain.client import Client
 from domain.review import Review
 from domain.shared import rfc3339
+from infra.db import Cursor
 from infra.history import IGNORED, diff
 from projections import alignment, audit, portfolio, roadmap
 from services.api.common import (
     check_limit,
     decode_cursor,
+    fresh,
+    in_thread,
     page,
+    tenant_read,
     uuid_of,
-    wait_for,
 )
 from services.auth import READ, Principal
 from services.bootstrap import Container
@@ -59,8 +63,8 @@ class AuditController(Controller):
     path = "/v1/audit"
     tags = ["audit"]
 
-    @get("/", sync_to_thread=True, summary="Every decision, newest first, filtered")
-    def search(
+    @get("/", summary="Every decision, newest first, filtered")
+    async def search(
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
@@ -79,8 +83,8 @@ class AuditController(Controller):
         principal.require(*READ)
         check_limit(limit)
         client = _id(client_id, "client_id")
-        if client is not None:
-            container.store.load(Client, client, principal)  # 404 unless the key may see it
+        if client is not None:  # 404 unless the key may see it
+            await in_thread(container.store.load, Client, client, principal)
         if aggregate_type is not None and aggregate_type not in AGGREGATE_TYPES:
             raise Invalid(
                 f"aggregate_type is one of {', '.join(AGGREGATE_TYPES)}", field="aggregate_type"
@@ -101,9 +105,10 @@ class AuditController(Controller):
             q=q,
         )
         before = decode_cursor(cursor, int)
-        wait_for(container, min_position, [audit.projection.name])
-        with container.db.tenant_tx(principal.tenant_id) as cur:
-            rows = audit.search(cur, where, before=before, limit=limit + 1)
+        await fresh(container, min_position, [audit.projection.name])
+        rows = await tenant_read(
+            container, principal, audit.search, where, before=before, limit=limit + 1
+        )
         return page(rows, limit)
 
 
@@ -111,8 +116,8 @@ class PortfolioController(Controller):
     path = "/v1/portfolio"
     tags = ["portfolio"]
 
-    @get("/", sync_to_thread=True, summary="One row per client: the multi-client view")
-    def list_portfolio(
+    @get("/", summary="One row per client: the multi-client view")
+    async def list_portfolio(
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
@@ -123,15 +128,16 @@ class PortfolioController(Controller):
         principal.require(*READ)
         check_limit(limit)
         after = decode_cursor(cursor, int) or 0
-        wait_for(container, min_position, [portfolio.projection.name])
-        with container.db.tenant_tx(principal.tenant_id) as cur:
-            rows = portfolio.list_portfolio(
-                cur,
-                client_ids=principal.client_ids,
-                after=after,
-                limit=limit + 1,
-                today=datetime.now(UTC).date(),
-            )
+        await fresh(container, min_position, [portfolio.projection.name])
+        rows = await tenant_read(
+            container,
+            principal,
+            portfolio.list_portfolio,
+            client_ids=principal.client_ids,
+            after=after,
+            limit=limit + 1,
+            today=datetime.now(UTC).date(),
+        )
         return page(rows, limit)
 
 
@@ -139,8 +145,8 @@ class ClientReadsController(Controller):
     path = "/v1/clients/{client_id:str}"
     tags = ["portfolio"]
 
-    @get("/roadmap", sync_to_thread=True, summary="Initiatives by fiscal quarter, with costs")
-    def roadmap(
+    @get("/roadmap", summary="Initiatives by fiscal quarter, with costs")
+    async def roadmap(
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
@@ -149,44 +155,26 @@ class ClientReadsController(Controller):
         to: FromQuery[str | None] = None,
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
-        client = _client(container, principal, client_id)
+        client = await in_thread(_client, container, principal, client_id)
         first = FiscalQuarter.parse(from_, field="from") if from_ is not None else None
         last = FiscalQuarter.parse(to, field="to") if to is not None else None
-        wait_for(container, min_position, [roadmap.projection.name])
-        with container.db.tenant_tx(principal.tenant_id) as cur:
-            calendar = roadmap.client_calendar(cur, client.id) or {
-                "id": client.id,
-                "fiscal_year_start_month": client.fiscal_year_start_month,
-                "currency": client.currency,
-            }
-            if first is None:
-                today = datetime.now(UTC).date()
-                first = FiscalQuarter.containing(today, calendar["fiscal_year_start_month"])
-            if last is None:
-                last = first
-                for _ in range(7):
-                    last = last.next()
-            if last < first:
-                raise Invalid("to is a quarter at or after from", field="to")
-            if len(list(FiscalQuarter.range(first, last))) > MAX_QUARTERS:
-                raise Invalid(f"a roadmap spans at most {MAX_QUARTERS} quarters", field="to")
-            return roadmap.roadmap(cur, calendar, first, last)
+        await fresh(container, min_position, [roadmap.projection.name])
+        return await tenant_read(container, principal, _roadmap, client, first, last)
 
-    @get("/alignment", sync_to_thread=True, summary="Goals, the initiatives serving them, gaps")
-    def alignment(
+    @get("/alignment", summary="Goals, the initiatives serving them, gaps")
+    async def alignment(
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         client_id: FromPath[str],
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
-        client = _client(container, principal, client_id)
-        wait_for(container, min_position, [alignment.projection.name])
-        with container.db.tenant_tx(principal.tenant_id) as cur:
-            return alignment.alignment(cur, client.id)
+        client = await in_thread(_client, container, principal, client_id)
+        await fresh(container, min_position, [alignment.projection.name])
+        return await tenant_read(container, principal, alignment.alignment, client.id)
 
-    @get("/changes", sync_to_thread=True, summary="Decisions and net changes since a time")
-    def changes(
+    @get("/changes", summary="Decisions and net changes since a time")
+    async def changes(
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
@@ -196,7 +184,7 @@ class ClientReadsController(Controller):
         until: FromQuery[datetime | None] = None,
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
-        client = _client(container, principal, client_id)
+        client = await in_thread(_client, container, principal, client_id)
         if (since is None) == (since_review is None):
             raise Invalid("give either since or since_review", field="since")
         _moment(since, "since")
@@ -205,19 +193,19 @@ class ClientReadsController(Controller):
         start = None if since is None else rfc3339(since)
         if since_review is not None:
             # The review is one resource: read it from the event store, always current.
-            review = container.store.load(Review, uuid_of(since_review, "review"), principal)
+            review = await in_thread(
+                container.store.load, Review, uuid_of(since_review, "review"), principal
+            )
             if review.client_id != client.id:
                 raise NotFound("review not found")
             if review.completed_position is None:
                 raise Conflict("the review is not completed yet")
             after_position, start = review.completed_position, review.completed_at
-        wait_for(container, min_position, [audit.projection.name])
-        with container.db.tenant_tx(principal.tenant_id) as cur:
-            where = audit.AuditFilter(
-                client_id=client.id, since=since, until=until, after_position=after_position
-            )
-            decisions = audit.decisions(cur, where)
-            touched = audit.net_changes(cur, where)
+        await fresh(container, min_position, [audit.projection.name])
+        where = audit.AuditFilter(
+            client_id=client.id, since=since, until=until, after_position=after_position
+        )
+        decisions, touched = await tenant_read(container, principal, _changes, where)
         return {
             "since": start,
             "since_review": since_review,
@@ -226,6 +214,34 @@ class ClientReadsController(Controller):
             "decisions": decisions,
             "aggregates": [a for a in (_net(row) for row in touched) if a["changes"]],
         }
+
+
+def _roadmap(
+    cur: Cursor, client: Client, first: FiscalQuarter | None, last: FiscalQuarter | None
+) -> dict[str, Any]:
+    calendar = roadmap.client_calendar(cur, client.id) or {
+        "id": client.id,
+        "fiscal_year_start_month": client.fiscal_year_start_month,
+        "currency": client.currency,
+    }
+    if first is None:
+        today = datetime.now(UTC).date()
+        first = FiscalQuarter.containing(today, calendar["fiscal_year_start_month"])
+    if last is None:
+        last = first
+        for _ in range(7):
+            last = last.next()
+    if last < first:
+        raise Invalid("to is a quarter at or after from", field="to")
+    if len(list(FiscalQuarter.range(first, last))) > MAX_QUARTERS:
+        raise Invalid(f"a roadmap spans at most {MAX_QUARTERS} quarters", field="to")
+    return roadmap.roadmap(cur, calendar, first, last)
+
+
+def _changes(
+    cur: Cursor, where: audit.AuditFilter
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    return audit.decisions(cur, where), audit.net_changes(cur, where)
 
 
 def _net(row: dict[str, Any]) -> dict[str, Any]:

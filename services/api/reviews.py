@@ -42,8 +42,8 @@ class ClientReviewsController(Controller):
         )
         return resource(review.view(), status=201, position=position)
 
-    @get("/", sync_to_thread=True)
-    def list_reviews(
+    @get("/")
+    async def list_reviews(
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
@@ -52,7 +52,7 @@ class ClientReviewsController(Controller):
         cursor: FromQuery[str | None] = None,
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
-        return client_list(
+        return await client_list(
             container,
             principal,
             client_id,

@@ -42,8 +42,8 @@ class ClientStrategiesController(Controller):
         )
         return resource(strategy.view(), status=201, position=position)
 
-    @get("/", sync_to_thread=True)
-    def list_strategies(
+    @get("/")
+    async def list_strategies(
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
@@ -52,7 +52,7 @@ class ClientStrategiesController(Controller):
         cursor: FromQuery[str | None] = None,
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
-        return client_list(
+        return await client_list(
             container,
             principal,
             client_id,

@@ -9,7 +9,15 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import Meta
 
-from services.api.common import Precondition, check_limit, decode_cursor, page, uuid_of, wait_for
+from services.api.common import (
+    Precondition,
+    check_limit,
+    decode_cursor,
+    fresh,
+    page,
+    tenant_read,
+    uuid_of,
+)
 from services.api.schemas import Body, Text
 from services.auth import ADMIN, Principal
 from services.bootstrap import Container
@@ -142,8 +150,8 @@ class WebhookController(Controller):
                 container, cur, uuid_of(webhook_id, "webhook"), precondition.version()
             )
 
-    @get("/{webhook_id:str}/deliveries", sync_to_thread=True)
-    def list_deliveries(
+    @get("/{webhook_id:str}/deliveries")
+    async def list_deliveries(
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
@@ -157,11 +165,16 @@ class WebhookController(Controller):
         check_limit(limit)
         subscription_id = uuid_of(webhook_id, "webhook")
         before = decode_cursor(cursor, int)
-        wait_for(container, min_position, ["webhooks"])
-        with container.db.tenant_tx(principal.tenant_id) as cur:
-            rows = webhooks.list_deliveries(
-                cur, subscription_id, status=status, before=before, limit=limit + 1
-            )
+        await fresh(container, min_position, ["webhooks"])
+        rows = await tenant_read(
+            container,
+            principal,
+            webhooks.list_deliveries,
+            subscription_id,
+            status=status,
+            before=before,
+            limit=limit + 1,
+        )
         return page(rows, limit)
 
     @post(

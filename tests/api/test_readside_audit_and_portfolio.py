@@ -12,6 +12,7 @@ from domain.calendar import FiscalQuarter, FiscalYear
 from tests.api.conftest import Api
 from tests.api.readside_helpers import all_items, fresh
 from tests.api.tactical import act, budget, eur, initiative, line, move, setup
+from tests.integration.server import paused
 
 # ---------------------------------------------------------------- audit
 
@@ -217,7 +218,7 @@ def test_alignment(api: Api) -> None:
 # ---------------------------------------------------------------- freshness
 
 
-def test_every_read_waits_for_min_position_then_503(
+def test_every_read_waits_for_min_position_then_503_and_refuses_one_beyond_the_log(
     api: Api, container: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(container, "settings", container.settings.with_(read_wait=0.3))
@@ -237,7 +238,14 @@ def test_every_read_waits_for_min_position_then_503(
     for path, params in paths:
         ok = api.get(path, params={**params, "min_position": review["position"]})
         assert ok.status_code == 200, (path, ok.text)
-        behind = api.get(path, params={**params, "min_position": 10**12})
-        assert behind.status_code == 503, path
-        assert behind.headers["retry-after"]
-        assert behind.headers["content-type"].startswith("application/problem+json")
+        beyond = api.get(path, params={**params, "min_position": 10**12})
+        assert beyond.status_code == 422, (path, beyond.text)
+    with paused(container, *container.runner.by_name):  # a position no projection has folded
+        later = api.post(
+            f"/v1/clients/{cid}/reviews", {"title": "QBR 2", "scheduled_for": "2027-04-10"}
+        ).json()["position"]
+        for path, params in paths:
+            behind = api.get(path, params={**params, "min_position": later})
+            assert behind.status_code == 503, path
+            assert behind.headers["retry-after"]
+            assert behind.headers["content-type"].startswith("application/problem+json")
