@@ -27,6 +27,56 @@ projection = View(
 
 # ---------------------------------------------------------------- queries
 
+# One statement a page: the page's clients, and per client its active strategy, initiatives by
+# status, unaligned initiatives (serving no active goal of its active strategy), the budget of
+# the fiscal year containing today (the one not closed, else the last closed) and next
+# quarter's initiatives. What depends on the day comes in as two 12-element arrays indexed by
+# the client's fiscal-year start month (`calendar`).
+PAGE = """
+WITH page AS (
+    SELECT id, name, fiscal_year_start_month, created_position FROM clients_view
+    WHERE created_position > %(after)s
+      AND (%(ids)s::uuid[] IS NULL OR id = ANY(%(ids)s::uuid[]))
+    ORDER BY created_position LIMIT %(limit)s)
+SELECT c.id, c.name, c.created_position,
+    (SELECT json_build_object('id', s.id, 'title', s.title) FROM strategies_view s
+     WHERE s.client_id = c.id AND s.status = 'active'
+     ORDER BY s.created_position DESC LIMIT 1) AS active_strategy,
+    (SELECT json_object_agg(x.status, x.n) FROM (SELECT status, count(*) AS n
+     FROM plan_initiatives_view i WHERE i.client_id = c.id GROUP BY status) x) AS counts,
+    (SELECT count(*) FROM plan_initiatives_view i
+     WHERE i.client_id = c.id AND i.status <> 'cancelled'
+       AND NOT i.goal_ids && goals.ids) AS unaligned,
+    (SELECT json_build_object('id', b.id, 'fiscal_year', b.fiscal_year, 'status', b.status,
+       'planned', b.planned_minor, 'actual', b.actual_minor,
+       'currency', b.currency)
+     FROM budgets_view b WHERE b.client_id = c.id
+       AND b.fiscal_year = (%(years)s::int[])[c.fiscal_year_start_month]
+     ORDER BY b.status = 'closed', b.created_position DESC LIMIT 1) AS budget,
+    (%(quarters)s::text[])[c.fiscal_year_start_month] AS next_quarter,
+    (SELECT json_agg(json_build_object('id', i.id, 'plan_id', i.plan_id, 'title', i.title,
+       'category', i.category, 'goal_ids', i.goal_ids, 'target_quarter', i.target_quarter,
+       'one_time_cost', i.one_time_cost, 'recurring_cost', i.recurring_cost,
+       'priority', i.priority, 'status', i.status) ORDER BY i.created_position)
+     FROM plan_initiatives_view i WHERE i.client_id = c.id AND i.status <> 'cancelled'
+       AND i.target_quarter = (%(quarters)s::text[])[c.fiscal_year_start_month])
+     AS upcoming
+FROM page c CROSS JOIN LATERAL (
+    SELECT coalesce(array_agg(g.id), '{}') AS ids FROM strategies_view s
+    JOIN strategy_goals_view g ON g.strategy_id = s.id AND g.status = 'active'
+    WHERE s.client_id = c.id AND s.status = 'active') goals
+ORDER BY c.created_position
+"""
+
+
+def calendar(today: date) -> dict[str, list[Any]]:
+    """The fiscal year and the next quarter as of `today`, for each fiscal-year start month."""
+    months = range(1, 13)
+    return {
+        "years": [FiscalYear.containing(today, m).year for m in months],
+        "quarters": [str(FiscalQuarter.containing(today, m).next()) for m in months],
+    }
+
 
 def list_portfolio(
     cur: Cursor,
@@ -37,114 +87,24 @@ def list_portfolio(
     today: date,
 ) -> list[tuple[int, dict[str, Any]]]:
     ids = None if client_ids is None else list(client_ids)
-    cur.execute(
-        "SELECT * FROM clients_view WHERE created_position > %s"
-        " AND (%s::uuid[] IS NULL OR id = ANY(%s::uuid[]))"
-        " ORDER BY created_position LIMIT %s",
-        (after, ids, ids, limit),
-    )
-    clients = cur.fetchall()
-    page = [c["id"] for c in clients]
-    years = {
-        c["id"]: FiscalYear.containing(today, c["fiscal_year_start_month"]).year for c in clients
+    cur.execute(PAGE, {"after": after, "ids": ids, "limit": limit, **calendar(today)})
+    return [(row["created_position"], _item(row)) for row in cur.fetchall()]
+
+
+def _item(row: dict[str, Any]) -> dict[str, Any]:
+    counts = row["counts"] or {}
+    budget = row["budget"]
+    if budget is not None:
+        currency = budget.pop("currency")
+        for field in ("planned", "actual"):
+            budget[field] = {"amount_minor": int(budget[field]), "currency": currency}
+    return {
+        "client_id": str(row["id"]),
+        "name": row["name"],
+        "active_strategy": row["active_strategy"],
+        "initiatives_by_status": {s.value: counts.get(s.value, 0) for s in InitiativeStatus},
+        "current_budget": budget,
+        "unaligned_initiatives": row["unaligned"],
+        "next_quarter": row["next_quarter"],
+        "next_quarter_initiatives": row["upcoming"] or [],
     }
-    quarters = {
-        c["id"]: str(FiscalQuarter.containing(today, c["fiscal_year_start_month"]).next())
-        for c in clients
-    }
-    strategies = _active_strategies(cur, page)
-    counts = _status_counts(cur, page)
-    unaligned = _unaligned_counts(cur, page)
-    budgets = _current_budgets(cur, years)
-    upcoming = _initiatives_in(cur, quarters)
-    items = []
-    for client in clients:
-        cid = client["id"]
-        items.append(
-            (
-                client["created_position"],
-                {
-                    "client_id": str(cid),
-                    "name": client["name"],
-                    "active_strategy": strategies.get(cid),
-                    "initiatives_by_status": {
-                        s.value: counts.get((cid, s.value), 0) for s in InitiativeStatus
-                    },
-                    "current_budget": budgets.get(cid),
-                    "unaligned_initiatives": unaligned.get(cid, 0),
-                    "next_quarter": quarters[cid],
-                    "next_quarter_initiatives": upcoming.get(cid, []),
-                },
-            )
-        )
-    return items
-
-
-def _active_strategies(cur: Cursor, client_ids: list[UUID]) -> dict[UUID, dict[str, str]]:
-    cur.execute(
-        "SELECT DISTINCT ON (client_id) client_id, id, title FROM strategies_view"
-        " WHERE client_id = ANY(%s) AND status = 'active'"
-        " ORDER BY client_id, created_position DESC",
-        (client_ids,),
-    )
-    return {r["client_id"]: {"id": str(r["id"]), "title": r["title"]} for r in cur.fetchall()}
-
-
-def _status_counts(cur: Cursor, client_ids: list[UUID]) -> dict[tuple[UUID, str], int]:
-    cur.execute(
-        "SELECT client_id, status, count(*) AS n FROM plan_initiatives_view"
-        " WHERE client_id = ANY(%s) GROUP BY client_id, status",
-        (client_ids,),
-    )
-    return {(r["client_id"], r["status"]): r["n"] for r in cur.fetchall()}
-
-
-def _unaligned_counts(cur: Cursor, client_ids: list[UUID]) -> dict[UUID, int]:
-    cur.execute(
-        "SELECT i.client_id, count(*) AS n FROM plan_initiatives_view i"
-        " WHERE i.client_id = ANY(%s) AND i.status <> 'cancelled' AND NOT EXISTS"
-        " (SELECT 1 FROM strategy_goals_view g JOIN strategies_view s ON s.id = g.strategy_id"
-        " WHERE g.id = ANY(i.goal_ids) AND g.status = 'active' AND s.status = 'active')"
-        " GROUP BY i.client_id",
-        (client_ids,),
-    )
-    return {r["client_id"]: r["n"] for r in cur.fetchall()}
-
-
-def _current_budgets(cur: Cursor, years: dict[UUID, int]) -> dict[UUID, dict[str, Any]]:
-    """Each client's budget for the given fiscal year: the one not closed, else the last one
-    closed."""
-    cur.execute(
-        "SELECT DISTINCT ON (b.client_id) b.* FROM budgets_view b"
-        " JOIN unnest(%s::uuid[], %s::int[]) AS y (client_id, fiscal_year)"
-        " ON b.client_id = y.client_id AND b.fiscal_year = y.fiscal_year"
-        " ORDER BY b.client_id, b.status = 'closed', b.created_position DESC",
-        (list(years), list(years.values())),
-    )
-    found = {}
-    for row in cur.fetchall():
-        currency = row["currency"]
-        found[row["client_id"]] = {
-            "id": str(row["id"]),
-            "fiscal_year": row["fiscal_year"],
-            "status": row["status"],
-            # numeric in the budgets' table (sums never overflow): whole minor units
-            "planned": {"amount_minor": int(row["planned_minor"]), "currency": currency},
-            "actual": {"amount_minor": int(row["actual_minor"]), "currency": currency},
-        }
-    return found
-
-
-def _initiatives_in(cur: Cursor, quarters: dict[UUID, str]) -> dict[UUID, list[dict[str, Any]]]:
-    """Each client's initiatives (cancelled ones left out) in the given quarter."""
-    cur.execute(
-        "SELECT i.* FROM plan_initiatives_view i"
-        " JOIN unnest(%s::uuid[], %s::text[]) AS q (client_id, quarter)"
-        " ON i.client_id = q.client_id AND i.target_quarter = q.quarter"
-        " WHERE i.status <> 'cancelled' ORDER BY i.created_position",
-        (list(quarters), list(quarters.values())),
-    )
-    found: dict[UUID, list[dict[str, Any]]] = {}
-    for row in cur.fetchall():
-        found.setdefault(row["client_id"], []).append(plans.initiative_view(row))
-    return found
