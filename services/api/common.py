@@ -18,12 +18,15 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 
 from domain.client import Client
+from infra.db import Cursor
+from projections.roadmap import client_calendar
 from services.auth import READ, Principal, authenticate
 from services.bootstrap import Container
 from services.commands.context import Context
 from services.errors import BadRequest, Invalid, NotFound, PreconditionFailed
 
 T = TypeVar("T")
+Calendar = dict[str, Any]
 
 
 def provide_container(state: State) -> Container:
@@ -185,7 +188,30 @@ async def client_list(
     principal.require(*READ)
     check_limit(limit)
     after = decode_cursor(cursor, int) or 0
-    client = await in_thread(c.store.load, Client, uuid_of(client_id, "client"), principal)
+    cid = uuid_of(client_id, "client")
     await fresh(c, min_position, [projection])
-    rows = await tenant_read(c, principal, query, client.id, after=after, limit=limit + 1)
+
+    def read(cur: Cursor) -> Sequence[tuple[Any, dict[str, Any]]]:
+        visible_client(c, principal, cur, cid)
+        return query(cur, cid, after=after, limit=limit + 1)
+
+    rows = await tenant_read(c, principal, read)
     return page(rows, limit)
+
+
+def visible_client(c: Container, principal: Principal, cur: Cursor, client_id: UUID) -> Calendar:
+    """The client's calendar (id, fiscal_year_start_month, currency), or 404 exactly as for a
+    random id unless the key may see it. Read from the clients' read model in the request's
+    tenant transaction (row-level security hides other tenants' clients); a client the read
+    model has not folded yet is looked up in the event store, which is always current."""
+    if principal.client_ids is not None and client_id not in principal.client_ids:
+        raise NotFound("client not found")
+    found = client_calendar(cur, client_id)
+    if found is None:
+        client = c.store.load(Client, client_id, principal)
+        return {
+            "id": client.id,
+            "fiscal_year_start_month": client.fiscal_year_start_month,
+            "currency": client.currency,
+        }
+    return found

@@ -29,6 +29,7 @@ from services.api.common import (
     page,
     tenant_read,
     uuid_of,
+    visible_client,
 )
 from services.auth import READ, Principal
 from services.bootstrap import Container
@@ -53,10 +54,11 @@ def _moment(value: datetime | None, field: str) -> datetime | None:
     return value
 
 
-def _client(c: Container, principal: Principal, raw: str) -> Client:
-    """The path's client, or 404 exactly as for a random id."""
+def _client(principal: Principal, raw: str) -> UUID:
+    """The path's client id; the read checks the key may see it (`visible_client`) in its
+    own transaction."""
     principal.require(*READ)
-    return c.store.load(Client, uuid_of(raw, "client"), principal)
+    return uuid_of(raw, "client")
 
 
 class AuditController(Controller):
@@ -83,8 +85,6 @@ class AuditController(Controller):
         principal.require(*READ)
         check_limit(limit)
         client = _id(client_id, "client_id")
-        if client is not None:  # 404 unless the key may see it
-            await in_thread(container.store.load, Client, client, principal)
         if aggregate_type is not None and aggregate_type not in AGGREGATE_TYPES:
             raise Invalid(
                 f"aggregate_type is one of {', '.join(AGGREGATE_TYPES)}", field="aggregate_type"
@@ -106,9 +106,13 @@ class AuditController(Controller):
         )
         before = decode_cursor(cursor, int)
         await fresh(container, min_position, [audit.projection.name])
-        rows = await tenant_read(
-            container, principal, audit.search, where, before=before, limit=limit + 1
-        )
+
+        def read(cur: Cursor) -> list[tuple[int, dict[str, Any]]]:
+            if client is not None:  # 404 unless the key may see it
+                visible_client(container, principal, cur, client)
+            return audit.search(cur, where, before=before, limit=limit + 1)
+
+        rows = await tenant_read(container, principal, read)
         return page(rows, limit)
 
 
@@ -155,11 +159,16 @@ class ClientReadsController(Controller):
         to: FromQuery[str | None] = None,
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
-        client = await in_thread(_client, container, principal, client_id)
+        client = _client(principal, client_id)
         first = FiscalQuarter.parse(from_, field="from") if from_ is not None else None
         last = FiscalQuarter.parse(to, field="to") if to is not None else None
         await fresh(container, min_position, [roadmap.projection.name])
-        return await tenant_read(container, principal, _roadmap, client, first, last)
+
+        def read(cur: Cursor) -> dict[str, Any]:
+            calendar = visible_client(container, principal, cur, client)
+            return _roadmap(cur, calendar, first, last)
+
+        return await tenant_read(container, principal, read)
 
     @get("/alignment", summary="Goals, the initiatives serving them, gaps")
     async def alignment(
@@ -169,9 +178,14 @@ class ClientReadsController(Controller):
         client_id: FromPath[str],
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
-        client = await in_thread(_client, container, principal, client_id)
+        client = _client(principal, client_id)
         await fresh(container, min_position, [alignment.projection.name])
-        return await tenant_read(container, principal, alignment.alignment, client.id)
+
+        def read(cur: Cursor) -> dict[str, Any]:
+            visible_client(container, principal, cur, client)
+            return alignment.alignment(cur, client)
+
+        return await tenant_read(container, principal, read)
 
     @get("/changes", summary="Decisions and net changes since a time")
     async def changes(
@@ -184,7 +198,9 @@ class ClientReadsController(Controller):
         until: FromQuery[datetime | None] = None,
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
-        client = await in_thread(_client, container, principal, client_id)
+        client = await in_thread(
+            container.store.load, Client, _client(principal, client_id), principal
+        )
         if (since is None) == (since_review is None):
             raise Invalid("give either since or since_review", field="since")
         _moment(since, "since")
@@ -217,13 +233,8 @@ class ClientReadsController(Controller):
 
 
 def _roadmap(
-    cur: Cursor, client: Client, first: FiscalQuarter | None, last: FiscalQuarter | None
+    cur: Cursor, calendar: dict[str, Any], first: FiscalQuarter | None, last: FiscalQuarter | None
 ) -> dict[str, Any]:
-    calendar = roadmap.client_calendar(cur, client.id) or {
-        "id": client.id,
-        "fiscal_year_start_month": client.fiscal_year_start_month,
-        "currency": client.currency,
-    }
     if first is None:
         today = datetime.now(UTC).date()
         first = FiscalQuarter.containing(today, calendar["fiscal_year_start_month"])
