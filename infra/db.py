@@ -6,10 +6,13 @@ Read-model tables are under forced row-level security: every read goes through
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
+from weakref import WeakKeyDictionary
 
 import psycopg
 from psycopg.rows import dict_row
@@ -18,9 +21,33 @@ from psycopg_pool import ConnectionPool
 Cursor = psycopg.Cursor[dict[str, Any]]
 
 
+class IdleCheck:
+    """Check a connection with a round trip before handing it out only when it sat idle in
+    the pool for a while: one that was in use a moment ago is known to work, and under load
+    that is every checkout, so busy requests pay no extra round trip (a per-checkout check
+    cost a fifth of a list's time), while a connection that idled through a database restart
+    is still replaced before anyone gets it."""
+
+    def __init__(self, after: float = 2.0) -> None:
+        self.after = after
+        self._returned: WeakKeyDictionary[Any, float] = WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def returned(self, conn: Any) -> None:
+        with self._lock:
+            self._returned[conn] = time.monotonic()
+
+    def check(self, conn: Any) -> None:
+        with self._lock:
+            since = self._returned.get(conn)
+        if since is None or time.monotonic() - since > self.after:
+            ConnectionPool.check_connection(conn)
+
+
 class Database:
     def __init__(self, url: str, *, min_size: int = 1, max_size: int = 10) -> None:
         self.url = url
+        self._idle = IdleCheck()
         self.pool: ConnectionPool[psycopg.Connection[dict[str, Any]]] = ConnectionPool(
             url,
             min_size=min_size,
@@ -28,7 +55,8 @@ class Database:
             kwargs={"row_factory": dict_row, "autocommit": False, "options": "-c timezone=UTC"},
             open=False,
             timeout=10,
-            check=ConnectionPool.check_connection,
+            check=self._idle.check,
+            reset=self._idle.returned,
         )
 
     def open(self) -> None:

@@ -112,7 +112,9 @@ class Settings:
             "POSTGRES_MAX_OVERFLOW": str(self.db_pool_max_overflow),
             "POSTGRES_CONNECT_TIMEOUT": "5",
             "POSTGRES_LOCK_TIMEOUT": "10",
-            "POSTGRES_PRE_PING": "y",
+            # No round trip before every load and save: the library retries a statement
+            # that meets a broken connection (OperationalError) on a fresh one.
+            "POSTGRES_PRE_PING": "n",
             "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "30",
             "CREATE_TABLE": "n",
         }
