@@ -1,8 +1,9 @@
 """API keys, principals and roles.
 
 A key is `tpk_` + 40 random url-safe characters: recognisable by its prefix, shown once,
-stored only as its SHA-256 (a high-entropy secret needs no slow hash), and looked up on every
-request so a revoked key stops working at once.
+stored only as its SHA-256 (a high-entropy secret needs no slow hash). A verified key is
+remembered for `KEY_CACHE_SECONDS` (`VerifiedKeys`): revoked in this process it stops working
+at once, in another API process within those seconds.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +24,7 @@ from infra.db import Cursor, Database
 from services.errors import Forbidden, Invalid, NotFound, Unauthorized
 
 KEY_PREFIX = "tpk_"
+KEY_CACHE_SECONDS = 2.0  # how long another API process may still accept a revoked key
 
 
 def new_key() -> str:
@@ -61,13 +65,61 @@ DECIDE_BUDGET = (Role.ADMIN, Role.CLIENT)
 DECIDE_INITIATIVE = (Role.ADMIN, Role.EDITOR, Role.CLIENT)
 
 
-def authenticate(db: Database, authorization: str | None) -> Principal:
+class VerifiedKeys:
+    """Keys verified a moment ago, by digest, so a burst of requests with one key does not
+    look it up on every request (that was a transaction of its own per request).
+
+    An entry lives `seconds`: a key revoked (or its tenant purged) in this process is
+    forgotten at once (`forget`); in another API process it keeps working for at most that
+    long. Thread-safe: lookups come from the event loop and from worker threads."""
+
+    def __init__(self, seconds: float, size: int = 10_000) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._entries: dict[str, tuple[float, Principal]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, digest: str) -> Principal | None:
+        with self._lock:
+            entry = self._entries.get(digest)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, digest: str, principal: Principal) -> None:
+        with self._lock:
+            if len(self._entries) >= self.size:
+                self._entries.clear()
+            self._entries[digest] = (time.monotonic() + self.seconds, principal)
+
+    def forget(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+VERIFIED = VerifiedKeys(seconds=KEY_CACHE_SECONDS)
+
+
+def _digest(authorization: str | None) -> str:
     if not authorization or not authorization.startswith("Bearer "):
         raise Unauthorized("an API key is required: Authorization: Bearer <key>")
     key = authorization.removeprefix("Bearer ").strip()
     if not key.startswith(KEY_PREFIX):
         raise Unauthorized("the API key is not valid")
-    digest = hash_key(key)
+    return hash_key(key)
+
+
+def recently_verified(authorization: str | None) -> Principal | None:
+    """The principal of a key verified in the last `KEY_CACHE_SECONDS`, without I/O; None
+    when it must be looked up (`authenticate`)."""
+    return VERIFIED.get(_digest(authorization))
+
+
+def authenticate(db: Database, authorization: str | None) -> Principal:
+    digest = _digest(authorization)
+    known = VERIFIED.get(digest)
+    if known is not None:
+        return known
     with db.tx() as cur:
         cur.execute(
             "SELECT id, tenant_id, name, role, client_ids, key_hash FROM api_keys "
@@ -77,7 +129,9 @@ def authenticate(db: Database, authorization: str | None) -> Principal:
         row = cur.fetchone()
     if row is None or not hmac.compare_digest(row["key_hash"], digest):
         raise Unauthorized("the API key is not valid")
-    return _principal(row)
+    principal = _principal(row)
+    VERIFIED.put(digest, principal)
+    return principal
 
 
 def _principal(row: dict[str, Any]) -> Principal:
@@ -169,6 +223,7 @@ def revoke_key(db: Database, tenant_id: UUID, key_id: UUID) -> None:
         )
         if cur.rowcount != 1:
             raise NotFound("API key not found")
+    VERIFIED.forget()
 
 
 def create_tenant(db: Database, name: str) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from litestar.di import NamedDependency, Provide
 from domain.client import Client
 from infra.db import Cursor
 from projections.roadmap import client_calendar
-from services.auth import READ, Principal, authenticate
+from services.auth import READ, Principal, authenticate, recently_verified
 from services.bootstrap import Container
 from services.commands.context import Context
 from services.errors import BadRequest, Invalid, NotFound, PreconditionFailed
@@ -34,10 +34,16 @@ def provide_container(state: State) -> Container:
     return c
 
 
-def provide_principal(
+async def provide_principal(
     request: Request[Any, Any, Any], container: NamedDependency[Container]
 ) -> Principal:
-    return authenticate(container.db, request.headers.get("authorization"))
+    """A key verified a moment ago is known without I/O; otherwise it is looked up in a
+    worker thread."""
+    authorization = request.headers.get("authorization")
+    known = recently_verified(authorization)
+    if known is not None:
+        return known
+    return await anyio.to_thread.run_sync(authenticate, container.db, authorization)
 
 
 def provide_context(
@@ -71,7 +77,7 @@ def provide_precondition(request: Request[Any, Any, Any]) -> Precondition:
 
 DEPENDENCIES = {
     "container": Provide(provide_container, sync_to_thread=False),
-    "principal": Provide(provide_principal, sync_to_thread=True),
+    "principal": Provide(provide_principal),
     "context": Provide(provide_context, sync_to_thread=False),
     "precondition": Provide(provide_precondition, sync_to_thread=False),
 }

@@ -20,6 +20,7 @@ from psycopg.types.json import Jsonb
 
 from infra.db import Cursor, Database
 from infra.eventstore import EventStore
+from services.auth import VERIFIED
 from services.errors import Invalid, NotFound
 from services.tenancy.export import events_table, snapshots_table, tenant_aggregates
 
@@ -85,6 +86,7 @@ def purge_tenant(
             "INSERT INTO tenant_purges (tenant_id, purged_by, counts) VALUES (%s, %s, %s)",
             (tenant_id, by, Jsonb(counts)),
         )
+    VERIFIED.forget()  # its keys stop working in this process at once
     return {"id": str(tenant_id), "purged": counts}
 
 

@@ -24,6 +24,7 @@ from eventsourcing.persistence import StoredEvent
 
 from infra.db import Database
 from infra.eventstore import EventStore
+from services.auth import VERIFIED
 from services.errors import Conflict, Invalid
 from services.tenancy.export import FORMAT, VERSION, events_table
 from services.webhooks.secrets import SecretBox, new_secret
@@ -195,6 +196,7 @@ def _undo(db: Database, tenant_id: UUID) -> None:
         cur.execute("DELETE FROM webhook_subscriptions WHERE tenant_id = %s", (tenant_id,))
         cur.execute("DELETE FROM api_keys WHERE tenant_id = %s", (tenant_id,))
         cur.execute("DELETE FROM tenants WHERE id = %s", (tenant_id,))
+    VERIFIED.forget()
 
 
 # ---------------------------------------------------------------- the shape of each line
