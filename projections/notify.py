@@ -3,7 +3,8 @@
 
 A trigger on `projection_tracking` sends it, so it goes out when, and only when, that
 transaction commits (PostgreSQL holds NOTIFYs until then), whoever writes the position: a
-batch of the runner, a rebuild's swap, a fix that refolds parked events. API processes LISTEN
+batch of the runner, a rebuild's swap, a fix that refolds parked events, or logical
+replication applying it on a read replica. API processes LISTEN
 and wake the reads waiting for that position (services/readwait.py).
 """
 
@@ -22,6 +23,9 @@ DDL = (
     """CREATE OR REPLACE TRIGGER projection_position_notify
         AFTER INSERT OR UPDATE OF position ON projection_tracking
         FOR EACH ROW EXECUTE FUNCTION techplan_notify_position()""",
+    # Also when logical replication applies the row on a read replica (where triggers are off
+    # unless ALWAYS): the replica's API processes are woken by the replica's own commit.
+    "ALTER TABLE projection_tracking ENABLE ALWAYS TRIGGER projection_position_notify",
 )
 
 

@@ -35,8 +35,17 @@ class Container:
     nudge_projector: Callable[[], None] | None = None  # a read waiting for a position wakes it
     read_side: ReadSide | None = None  # the API's reads wait on it for `min_position`
 
+    reads: Database | None = None  # the read models' pool when it is not `db` (a replica)
+
+    @property
+    def read_db(self) -> Database:
+        """Where read-model queries go: the replica's pool if one is set, else the primary's."""
+        return self.reads or self.db
+
     def close(self) -> None:
         self.store.close()
+        if self.reads is not None:
+            self.reads.close()
         self.db.close()
 
 
@@ -47,4 +56,9 @@ def bootstrap(settings: Settings) -> Container:
     db.open()
     store = Store(EventStore(settings.eventsourcing_env(), settings.snapshot_interval))
     runner = Runner(db, store.app, [*all_projections(), webhook_fanout], all_views())
-    return Container(settings=settings, db=db, store=store, runner=runner)
+    reads = None
+    if settings.read_database_url:
+        check_reachable(settings.read_database_url)
+        reads = Database(settings.read_database_url, max_size=db.pool.max_size)
+        reads.open()
+    return Container(settings=settings, db=db, store=store, runner=runner, reads=reads)

@@ -92,7 +92,7 @@ class ReadSide:
         return {**positions, **{v.name: v.position(positions) for v in self.runner.views}}
 
     def _read_positions(self) -> dict[str, int]:
-        with self.runner.db.tx() as cur:
+        with self.container.read_db.tx() as cur:
             cur.execute("SELECT name, position FROM projection_tracking")
             return {r["name"]: r["position"] for r in cur.fetchall()}
 
@@ -104,7 +104,9 @@ class ReadSide:
     async def _listen(self) -> None:
         while True:
             try:
-                conn = await psycopg.AsyncConnection.connect(self.container.db.url, autocommit=True)
+                conn = await psycopg.AsyncConnection.connect(
+                    self.container.read_db.url, autocommit=True
+                )
                 async with conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
                     # Read after LISTEN: a position written in between is in both.

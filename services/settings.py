@@ -33,6 +33,9 @@ def _schedule(value: str) -> tuple[int, ...]:
 @dataclass(frozen=True)
 class Settings:
     database_url: str | None = None
+    # Where read-model queries and read-your-writes waits go: a copy of the read models fed by
+    # logical replication (OPERATIONS.md, "Scale path"). Unset: the primary, DATABASE_URL.
+    read_database_url: str | None = None
     redis_url: str | None = None
     admin_token: str | None = None
     secret_key: str | None = None
@@ -64,6 +67,7 @@ class Settings:
 
         return cls(
             database_url=env.get("DATABASE_URL") or None,
+            read_database_url=env.get("TECHPLAN_READ_DATABASE_URL") or None,
             redis_url=env.get("REDIS_URL") or None,
             admin_token=env.get("TECHPLAN_ADMIN_TOKEN") or None,
             secret_key=env.get("TECHPLAN_SECRET_KEY") or None,

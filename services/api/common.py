@@ -169,10 +169,11 @@ async def in_thread(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
 async def tenant_read(
     c: Container, principal: Principal, query: Callable[..., T], /, *args: Any, **kwargs: Any
 ) -> T:
-    """`query(cur, *args, **kwargs)` in a worker thread, under the tenant's RLS."""
+    """`query(cur, *args, **kwargs)` on the read models (a replica's if one is set), in a
+    worker thread, under the tenant's RLS."""
 
     def read() -> T:
-        with c.db.tenant_tx(principal.tenant_id) as cur:
+        with c.read_db.tenant_tx(principal.tenant_id) as cur:
             return query(cur, *args, **kwargs)
 
     return await anyio.to_thread.run_sync(read)

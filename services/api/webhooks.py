@@ -14,8 +14,8 @@ from services.api.common import (
     check_limit,
     decode_cursor,
     fresh,
+    in_thread,
     page,
-    tenant_read,
     uuid_of,
 )
 from services.api.schemas import Body, Text
@@ -166,16 +166,16 @@ class WebhookController(Controller):
         subscription_id = uuid_of(webhook_id, "webhook")
         before = decode_cursor(cursor, int)
         await fresh(container, min_position, ["webhooks"])
-        rows = await tenant_read(
-            container,
-            principal,
-            webhooks.list_deliveries,
-            subscription_id,
-            status=status,
-            before=before,
-            limit=limit + 1,
-        )
-        return page(rows, limit)
+
+        def read() -> Any:
+            # Deliveries are source data: always the primary's, which is at least as fresh as
+            # the read models `fresh` waited for.
+            with container.db.tenant_tx(principal.tenant_id) as cur:
+                return webhooks.list_deliveries(
+                    cur, subscription_id, status=status, before=before, limit=limit + 1
+                )
+
+        return page(await in_thread(read), limit)
 
     @post(
         "/{webhook_id:str}/deliveries/{delivery_id:str}/retry", sync_to_thread=True, status_code=202
