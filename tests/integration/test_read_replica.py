@@ -61,9 +61,9 @@ def cluster() -> Iterator[int]:
         f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={home}"
         " -c wal_level=logical -c fsync=off -c max_connections=60"
     )
+    log = str(home / "log")
     subprocess.run(
-        _as_postgres(str(BIN / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(home / "log"))
-        + ["-w", "start"],
+        _as_postgres(str(BIN / "pg_ctl"), "-D", str(data), "-o", options, "-l", log, "-w", "start"),
         check=True,
         stdout=subprocess.DEVNULL,
     )
@@ -142,9 +142,7 @@ def subscription(c: Container, enabled: bool) -> None:
         conn.execute(f"ALTER SUBSCRIPTION {PUBLICATION} {'ENABLE' if enabled else 'DISABLE'}")
 
 
-def test_reads_and_waits_go_to_the_replica(
-    replicated: Container, http: TestClient[Any]
-) -> None:
+def test_reads_and_waits_go_to_the_replica(replicated: Container, http: TestClient[Any]) -> None:
     from services.auth import create_tenant
 
     key = create_tenant(replicated.db, "Replica MSP")["api_key"]["key"]
