@@ -75,6 +75,10 @@ class EventLog(Protocol):
         """The newest position, 0 for an empty log."""
         ...
 
+    def read_positions(self, positions: list[int]) -> list[RecordedEvent]:
+        """The events at these positions, in position order."""
+        ...
+
 
 class EventStore(Application[UUID]):
     name = "techplan"
@@ -106,9 +110,50 @@ class EventStore(Application[UUID]):
     def max_position(self) -> int:
         return self.recorder.max_notification_id() or 0
 
-    def aggregate_events(self, aggregate_id: UUID) -> list[RecordedEvent]:
-        """The aggregate's events with their positions, oldest first, in one read."""
-        return [RecordedEvent(self.decode(s), p) for s, p in self._positioned(aggregate_id)]
+    def read_positions(self, positions: list[int]) -> list[RecordedEvent]:
+        if not positions:
+            return []
+        recorder = self.recorder
+        if isinstance(recorder, PostgresApplicationRecorder):
+            datastore = recorder.datastore
+            statement = SQL(
+                "SELECT originator_id, originator_version, topic, state, notification_id"
+                " FROM {}.{} WHERE notification_id = ANY(%s) ORDER BY notification_id"
+            ).format(Identifier(datastore.schema), Identifier(recorder.events_table_name))
+            with datastore.transaction(commit=False) as cur:
+                cur.execute(statement, (positions,))
+                rows = cur.fetchall()
+            stored = [
+                (
+                    StoredEvent(
+                        r["originator_id"], r["originator_version"], r["topic"], bytes(r["state"])
+                    ),
+                    r["notification_id"],
+                )
+                for r in rows
+            ]
+        else:  # the in-memory log: a position is its index counted from 1
+            found = sorted(set(positions))
+            stored = [
+                (n, n.id)
+                for p in found
+                for n in recorder.select_notifications(p, 1, inclusive_of_start=True)
+                if n.id == p
+            ]
+        return [RecordedEvent(self._decode_at(s, p), p) for s, p in stored]
+
+    def aggregate_events(
+        self,
+        aggregate_id: UUID,
+        *,
+        after: int = 0,
+        upto: int | None = None,
+        limit: int | None = None,
+    ) -> list[RecordedEvent]:
+        """The aggregate's events with their positions, oldest first, in one read: those with
+        versions above `after` (and at most `upto`), at most `limit` of them."""
+        positioned = self._positioned(aggregate_id, after, upto, limit)
+        return [RecordedEvent(self.decode(s), p) for s, p in positioned]
 
     def decode(self, stored: StoredEvent) -> TechplanEvent:
         return self.mapper.to_domain_event(stored)  # type: ignore[return-value]
@@ -119,7 +164,9 @@ class EventStore(Application[UUID]):
         except Exception as exc:
             raise UnreadableEvent(position, exc, UUID(str(stored.originator_id))) from exc
 
-    def _positioned(self, aggregate_id: UUID) -> list[tuple[StoredEvent, int]]:
+    def _positioned(
+        self, aggregate_id: UUID, after: int, upto: int | None, limit: int | None
+    ) -> list[tuple[StoredEvent, int]]:
         # The library reads an aggregate's events without their positions; history needs
         # both, so this is the one query of our own on its tables.
         recorder = self.recorder
@@ -127,10 +174,12 @@ class EventStore(Application[UUID]):
             datastore = recorder.datastore
             statement = SQL(
                 "SELECT originator_version, topic, state, notification_id FROM {}.{}"
-                " WHERE originator_id = %s ORDER BY originator_version"
+                " WHERE originator_id = %s AND originator_version > %s"
+                " AND (%s::int IS NULL OR originator_version <= %s::int)"
+                " ORDER BY originator_version LIMIT %s"
             ).format(Identifier(datastore.schema), Identifier(recorder.events_table_name))
             with datastore.transaction(commit=False) as cur:
-                cur.execute(statement, (aggregate_id,))
+                cur.execute(statement, (aggregate_id, after, upto, upto, limit))
                 rows = cur.fetchall()
             return [
                 (
@@ -145,5 +194,10 @@ class EventStore(Application[UUID]):
             with recorder._database_lock:
                 index = recorder._stored_events_index[str(aggregate_id)]
                 # A position is the event's index in the in-memory log, counted from 1.
-                return [(recorder._stored_events[i], i + 1) for _, i in sorted(index.items())]
+                found = [
+                    (recorder._stored_events[i], i + 1)
+                    for version, i in sorted(index.items())
+                    if version > after and (upto is None or version <= upto)
+                ]
+                return found if limit is None else found[:limit]
         raise TypeError(f"no log positions for {type(recorder).__name__}")

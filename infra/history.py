@@ -1,18 +1,17 @@
 """How a decision changed over time: field-level history, time travel and diffs.
 
-Changes are computed by folding the aggregate's events one by one and comparing the
-resource as GET shows it before and after each; list items are addressed by their id, so a
-path reads `/goals/{gid}/priority`.
+Changes compare the resource as GET shows it before and after an event (the audit trail
+stores them per event, /history pages through them); list items are addressed by their id,
+so a path reads `/goals/{gid}/priority`. Views share their items' shapes while the items do
+not change, so the equality checks below mostly find identical objects and return at once.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from domain.shared import TechplanAggregate
 from infra.eventstore import RecordedEvent
 
 IGNORED = {"version", "position", "created_id"}
@@ -49,10 +48,18 @@ def diff(before: Any, after: Any, path: str = "") -> list[dict[str, Any]]:
         if (old is not None or not before) and (new is not None or not after):
             old, new = old or {}, new or {}
             changes = []
-            for key in list(old) + [k for k in new if k not in old]:
-                changes += _member(
-                    old.get(key), new.get(key), key in old, key in new, f"{path}/{_escape(key)}"
-                )
+            for key, item in old.items():
+                if key not in new:
+                    changes.append(
+                        {"path": f"{path}/{_escape(key)}", "before": item, "after": None}
+                    )
+                elif item is not new[key] and item != new[key]:
+                    changes += diff(item, new[key], f"{path}/{_escape(key)}")
+            for key, item in new.items():
+                if key not in old:
+                    changes.append(
+                        {"path": f"{path}/{_escape(key)}", "before": None, "after": item}
+                    )
             return changes
     return [{"path": path or "/", "before": before, "after": after}]
 
@@ -63,22 +70,6 @@ def _member(before: Any, after: Any, had: bool, has: bool, path: str) -> list[di
     if has and not had:
         return [{"path": path, "before": None, "after": after}]
     return diff(before, after, path)
-
-
-def replay(
-    recorded: Sequence[RecordedEvent],
-) -> list[tuple[RecordedEvent, dict[str, Any] | None, dict[str, Any]]]:
-    """(event, view before, view after) for each event, oldest first."""
-    steps = []
-    aggregate: TechplanAggregate | None = None
-    before: dict[str, Any] | None = None
-    for item in recorded:
-        aggregate = item.event.mutate(aggregate)
-        assert aggregate is not None
-        after = copy.deepcopy(aggregate.view())
-        steps.append((item, before, after))
-        before = after
-    return steps
 
 
 def history_item(

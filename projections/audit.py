@@ -2,15 +2,18 @@
 changes it made and its rationale searchable in full text.
 
 Changes are the difference between the aggregate's view (the resource as GET shows it)
-before and after the event, exactly as /history computes them. To fold an event the
-projection needs the aggregate as it was: `audit_state` keeps each aggregate's latest
-snapshot, and an in-memory cache keeps recently folded aggregates so a batch rarely reads
-it. The cache is safe across transactions, threads and workers because an entry is only
-used for the one version it holds (an aggregate's state at a version never changes) and is
-taken out while a fold works on it.
+before and after the event, exactly as /history computes them, and /history answers its
+pages from these rows. To fold an event the projection needs the aggregate as it was:
+`audit_state` keeps each aggregate's latest snapshot, and an in-memory cache keeps recently
+folded aggregates (and their views) so a batch rarely reads it. The cache is safe across
+transactions, threads and workers because an entry is only used for the one version it
+holds (an aggregate's state at a version never changes) and is taken out while a fold works
+on it.
 
-Each row also keeps the view after the event, so "what changed since" can diff an
-aggregate's state at the start of a window with its state at the end, exactly.
+A row stores what the event changed, never the whole view (version 2 of the rows: version 1
+also kept the view after each event, which made a 1,000-line budget's trail 20 MB; `migrate`
+rebuilds it). Views share their items' shapes with the aggregate's frozen values, so
+building one and diffing two costs little more than the changed items and the totals.
 """
 
 from __future__ import annotations
@@ -52,21 +55,20 @@ AUDIT_COLUMNS = (
     "rationale",
     "correlation_id",
     "changes",
-    "view_after",
 )
 INSERT_AUDIT = (
     f"INSERT INTO audit_events ({', '.join(AUDIT_COLUMNS)})"
-    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s::json, %s, %s, %s, %s::json, %s::json)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s::json, %s, %s, %s, %s::json)"
 )
 CACHE_SIZE = 5_000  # aggregates; a client's events come close together in the log
 
 
 @dataclass
 class Folded:
-    """An aggregate after its last folded event, and that view encoded as JSON."""
+    """An aggregate after its last folded event, and its view then (never changed)."""
 
     aggregate: TechplanAggregate
-    view: bytes
+    view: dict[str, Any]
 
 
 @dataclass
@@ -77,6 +79,7 @@ class Batch:
 
 class AuditTrail(Projection):
     name = "audit"
+    version = 2  # rows hold changes only (no view_after)
     tables = ("audit_events", "audit_state")
     ddl = (
         """CREATE TABLE IF NOT EXISTS audit_events (
@@ -93,14 +96,9 @@ class AuditTrail(Projection):
             rationale text,
             correlation_id text,
             changes json NOT NULL,
-            view_after json NOT NULL,
             rationale_search tsvector
                 GENERATED ALWAYS AS (to_tsvector('english', coalesce(rationale, ''))) STORED,
             UNIQUE (aggregate_id, version))""",
-        # Views are large and written once: lz4 compresses them much faster than the default,
-        # where the server has it.
-        "DO $$ BEGIN EXECUTE 'ALTER TABLE audit_events ALTER COLUMN view_after"
-        " SET COMPRESSION lz4'; EXCEPTION WHEN OTHERS THEN NULL; END $$",
         "CREATE INDEX IF NOT EXISTS audit_events_tenant ON audit_events (tenant_id, position)",
         "CREATE INDEX IF NOT EXISTS audit_events_client"
         " ON audit_events (tenant_id, client_id, position)",
@@ -134,11 +132,11 @@ class AuditTrail(Projection):
         batch: Batch = self._local.batch
         aggregate_id = event.originator_id
         previous = self._previous(cur, batch, aggregate_id, event.originator_version - 1)
-        before = None if previous is None else msgspec.json.decode(previous.view)
+        before = None if previous is None else previous.view
         aggregate: Any = event.mutate(None if previous is None else previous.aggregate)
-        encoded = msgspec.json.encode(aggregate.view())
-        item = history_item(RecordedEvent(event, position), before, msgspec.json.decode(encoded))
-        batch.states[aggregate_id] = Folded(aggregate, encoded)
+        after = aggregate.view()
+        item = history_item(RecordedEvent(event, position), before, after)
+        batch.states[aggregate_id] = Folded(aggregate, after)
         batch.rows.append(
             (
                 position,
@@ -154,7 +152,6 @@ class AuditTrail(Projection):
                 event.rationale,
                 event.correlation_id,
                 msgspec.json.encode(item["changes"]).decode(),
-                encoded.decode(),
             )
         )
 
@@ -223,7 +220,7 @@ class AuditTrail(Projection):
             )
         )
         aggregate = snapshot.mutate(None)
-        return Folded(aggregate, msgspec.json.encode(aggregate.view()))
+        return Folded(aggregate, aggregate.view())
 
     def truncate(self, cur: Cursor) -> None:
         super().truncate(cur)
@@ -319,34 +316,51 @@ def search(
     return [(r["position"], audit_item(r)) for r in cur.fetchall()]
 
 
-def decisions(cur: Cursor, where: AuditFilter) -> list[dict[str, Any]]:
-    """The items in the window, oldest first, reviews left out."""
+def decisions(
+    cur: Cursor, where: AuditFilter, *, after: int | None = None, limit: int | None = None
+) -> list[tuple[int, dict[str, Any]]]:
+    """The items in the window, oldest first, reviews left out; a page of them after the
+    position `after` when `limit` is given."""
     conditions, values = where.where()
+    if after is not None:
+        conditions += " AND position > %s"
+        values.append(after)
     cur.execute(
         f"SELECT {ITEM_COLUMNS} FROM audit_events WHERE {conditions}"
-        " AND aggregate_type <> 'review' ORDER BY position",
-        values,
+        " AND aggregate_type <> 'review' ORDER BY position LIMIT %s",
+        (*values, limit),
     )
-    return [audit_item(r) for r in cur.fetchall()]
+    return [(r["position"], audit_item(r)) for r in cur.fetchall()]
 
 
-def net_changes(cur: Cursor, where: AuditFilter) -> list[dict[str, Any]]:
-    """Per aggregate changed in the window (reviews left out): its view before the window's
-    first event and after its last, in the order they first changed."""
+def touched(cur: Cursor, where: AuditFilter) -> list[dict[str, Any]]:
+    """Each aggregate changed in the window (reviews left out), in the order they first
+    changed, with the versions before its first event there and after its last."""
     conditions, values = where.where()
     cur.execute(
-        f"""WITH touched AS (
-                SELECT aggregate_id, min(version) AS first, max(version) AS last,
-                       min(position) AS first_position
-                FROM audit_events WHERE {conditions} AND aggregate_type <> 'review'
-                GROUP BY aggregate_id)
-            SELECT a.aggregate_type, t.aggregate_id, b.view_after AS before,
-                   a.view_after AS after
-            FROM touched t
-            JOIN audit_events a ON a.aggregate_id = t.aggregate_id AND a.version = t.last
-            LEFT JOIN audit_events b ON b.aggregate_id = t.aggregate_id
-                AND b.version = t.first - 1
-            ORDER BY t.first_position""",
+        f"""SELECT aggregate_type, aggregate_id, min(version) - 1 AS before,
+                   max(version) AS after
+            FROM audit_events WHERE {conditions} AND aggregate_type <> 'review'
+            GROUP BY aggregate_type, aggregate_id ORDER BY min(position)""",
         values,
     )
     return cur.fetchall()
+
+
+def page_of_history(
+    cur: Cursor, aggregate_id: UUID, *, after: int, limit: int
+) -> list[dict[str, Any]]:
+    """History items of one aggregate after version `after`, oldest first, as folded: the
+    versions folded so far, without a gap (an aggregate parked here stops at its gap)."""
+    cur.execute(
+        "SELECT version, type, occurred_at, actor, rationale, changes, position,"
+        " correlation_id FROM audit_events WHERE aggregate_id = %s AND version > %s"
+        " ORDER BY version LIMIT %s",
+        (aggregate_id, after, limit),
+    )
+    items = []
+    for expected, row in enumerate(cur.fetchall(), start=after + 1):
+        if row["version"] != expected:
+            break
+        items.append(dict(row))
+    return items

@@ -86,14 +86,28 @@ class Store:
         """The events of an aggregate the principal may see, in one read: the creation event
         names its type, tenant and client, which never change."""
         recorded = self.recorded_events(aggregate_id)
-        first = recorded[0].event if recorded else None
-        if first is None or getattr(first, "originator_topic", None) != get_topic(cls):
-            raise NotFound(f"{cls.aggregate_type} not found")
-        _check_visible(cls, principal, first.tenant_id, first.client_id)
+        _check_creation(cls, principal, recorded[0] if recorded else None)
         return recorded
+
+    def check_visible(
+        self, cls: type[TechplanAggregate], aggregate_id: UUID, principal: Principal
+    ) -> None:
+        """404 unless the principal may see this aggregate of `cls`: its creation event alone
+        says so."""
+        first = self.app.aggregate_events(aggregate_id, limit=1)
+        _check_creation(cls, principal, first[0] if first else None)
 
     def decode(self, stored: StoredEvent) -> TechplanEvent:
         return self.app.decode(stored)
+
+
+def _check_creation(
+    cls: type[TechplanAggregate], principal: Principal, first: RecordedEvent | None
+) -> None:
+    event = None if first is None else first.event
+    if event is None or getattr(event, "originator_topic", None) != get_topic(cls):
+        raise NotFound(f"{cls.aggregate_type} not found")
+    _check_visible(cls, principal, event.tenant_id, event.client_id)
 
 
 def _check_visible(

@@ -5,7 +5,7 @@ its snapshots; reading it back needs the budget's fiscal year and currency."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -38,6 +38,9 @@ class BudgetLine:
     initiative_id: UUID | None
     description: str | None
 
+    # its shape in views, made once: every view shares it, so nobody may change it
+    _shape: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], year: FiscalYear, currency: str) -> BudgetLine:
         return cls(
@@ -51,15 +54,19 @@ class BudgetLine:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": str(self.id),
-            "category": self.category.value,
-            "quarter": self.quarter.label,
-            "amount_minor": self.amount.amount_minor,
-            "kind": self.kind.value,
-            "initiative_id": None if self.initiative_id is None else str(self.initiative_id),
-            "description": self.description,
-        }
+        shape = self._shape
+        if shape is None:
+            shape = {
+                "id": str(self.id),
+                "category": self.category.value,
+                "quarter": self.quarter.label,
+                "amount_minor": self.amount.amount_minor,
+                "kind": self.kind.value,
+                "initiative_id": None if self.initiative_id is None else str(self.initiative_id),
+                "description": self.description,
+            }
+            object.__setattr__(self, "_shape", shape)
+        return shape
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -72,6 +79,9 @@ class Actual:
     note: str | None
     recorded_at: datetime
 
+    # its shape in views, made once: every view shares it, so nobody may change it
+    _shape: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], currency: str) -> Actual:
         return cls(
@@ -83,13 +93,17 @@ class Actual:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": str(self.id),
-            "line_id": str(self.line_id),
-            "amount_minor": self.amount.amount_minor,
-            "note": self.note,
-            "recorded_at": rfc3339(self.recorded_at),
-        }
+        shape = self._shape
+        if shape is None:
+            shape = {
+                "id": str(self.id),
+                "line_id": str(self.line_id),
+                "amount_minor": self.amount.amount_minor,
+                "note": self.note,
+                "recorded_at": rfc3339(self.recorded_at),
+            }
+            object.__setattr__(self, "_shape", shape)
+        return shape
 
 
 def primitive_items(

@@ -10,7 +10,6 @@ from uuid import UUID
 from domain.budget.lines import Actual, BudgetLine, LineKind
 from domain.calendar import QUARTER_LABELS
 from domain.category import Category
-from domain.shared import Money
 
 if TYPE_CHECKING:
     from domain.budget.aggregate import Budget
@@ -32,17 +31,13 @@ def budget_view(budget: Budget) -> dict[str, Any]:
     }
 
 
-class _Figures:
-    def __init__(self, currency: str) -> None:
-        self.planned = Money.zero(currency)
-        self.actual = Money.zero(currency)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "planned": self.planned.as_dict(),
-            "actual": self.actual.as_dict(),
-            "variance": (self.planned - self.actual).as_dict(),
-        }
+def _figures(cell: list[int], currency: str) -> dict[str, Any]:
+    planned, actual = cell
+    return {
+        "planned": {"amount_minor": planned, "currency": currency},
+        "actual": {"amount_minor": actual, "currency": currency},
+        "variance": {"amount_minor": planned - actual, "currency": currency},
+    }
 
 
 def budget_totals(
@@ -50,28 +45,32 @@ def budget_totals(
 ) -> dict[str, Any]:
     """Every figure is Money; variance = planned - actual; all four quarters and both kinds
     are always present, categories only once a line uses them. An actual counts where its
-    line is (quarter, category, kind)."""
-    overall = _Figures(currency)
-    by_quarter = {q: _Figures(currency) for q in QUARTER_LABELS}
-    by_kind = {k: _Figures(currency) for k in LineKind}
-    by_category: dict[Category, _Figures] = {}
-
-    def cells(line: BudgetLine) -> tuple[_Figures, ...]:
-        category = by_category.setdefault(line.category, _Figures(currency))
-        return overall, by_quarter[line.quarter.label], by_kind[line.kind], category
-
+    line is (quarter, category, kind). Summed as integers (every amount is in the budget's
+    currency): a full budget's view is built at every version its history shows."""
+    overall = [0, 0]
+    by_quarter = {q: [0, 0] for q in QUARTER_LABELS}
+    by_kind = {k: [0, 0] for k in LineKind}
+    by_category: dict[Category, list[int]] = {}
+    cells: dict[UUID, tuple[list[int], ...]] = {}
     for line in lines.values():
-        for figures in cells(line):
-            figures.planned += line.amount
+        category = by_category.get(line.category)
+        if category is None:
+            category = by_category[line.category] = [0, 0]
+        cells[line.id] = (overall, by_quarter[line.quarter.label], by_kind[line.kind], category)
+        amount = line.amount.amount_minor
+        for cell in cells[line.id]:
+            cell[0] += amount
     for actual in actuals:
-        for figures in cells(lines[actual.line_id]):
-            figures.actual += actual.amount
+        amount = actual.amount.amount_minor
+        for cell in cells[actual.line_id]:
+            cell[1] += amount
     order = list(Category)
     return {
-        **overall.as_dict(),
-        "by_quarter": {q: f.as_dict() for q, f in by_quarter.items()},
+        **_figures(overall, currency),
+        "by_quarter": {q: _figures(f, currency) for q, f in by_quarter.items()},
         "by_category": {
-            c.value: by_category[c].as_dict() for c in sorted(by_category, key=order.index)
+            c.value: _figures(by_category[c], currency)
+            for c in sorted(by_category, key=order.index)
         },
-        "by_kind": {k.value: f.as_dict() for k, f in by_kind.items()},
+        "by_kind": {k.value: _figures(f, currency) for k, f in by_kind.items()},
     }

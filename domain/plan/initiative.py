@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
@@ -48,6 +48,9 @@ class Initiative:
     priority: Priority
     status: InitiativeStatus = InitiativeStatus.PROPOSED
 
+    # its shape in views, made once: every view shares it, so nobody may change it
+    _shape: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Initiative:
         """From the shape `as_dict` writes (what snapshots hold)."""
@@ -65,19 +68,25 @@ class Initiative:
 
     def as_dict(self) -> dict[str, Any]:
         """The initiative as a plan's view shows it (key order included)."""
-        return {
-            "id": str(self.id),
-            "title": self.title,
-            "category": self.category.value,
-            "goal_ids": [str(g) for g in self.goal_ids],
-            "target_quarter": quarter_text(self.target_quarter),
-            "one_time_cost": None if self.one_time_cost is None else self.one_time_cost.as_dict(),
-            "recurring_cost": None
-            if self.recurring_cost is None
-            else self.recurring_cost.as_dict(),
-            "priority": self.priority.value,
-            "status": self.status.value,
-        }
+        shape = self._shape
+        if shape is None:
+            shape = {
+                "id": str(self.id),
+                "title": self.title,
+                "category": self.category.value,
+                "goal_ids": [str(g) for g in self.goal_ids],
+                "target_quarter": quarter_text(self.target_quarter),
+                "one_time_cost": None
+                if self.one_time_cost is None
+                else self.one_time_cost.as_dict(),
+                "recurring_cost": None
+                if self.recurring_cost is None
+                else self.recurring_cost.as_dict(),
+                "priority": self.priority.value,
+                "status": self.status.value,
+            }
+            object.__setattr__(self, "_shape", shape)
+        return shape
 
 
 # ---------------------------------------------------------------- from events' fields

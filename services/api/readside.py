@@ -197,10 +197,17 @@ class ClientReadsController(Controller):
         since_review: FromQuery[str | None] = None,
         until: FromQuery[datetime | None] = None,
         min_position: FromQuery[int | None] = None,
+        limit: FromQuery[int] = 50,
+        cursor: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
+        """Decisions are paged (`limit`, `cursor`, `next_cursor`); the net changes of the
+        aggregates come with the first page (each from two loads of the aggregate, at the
+        window's start and end, from their nearest snapshots)."""
         client = await in_thread(
             container.store.load, Client, _client(principal, client_id), principal
         )
+        check_limit(limit)
+        after = decode_cursor(cursor, int)
         if (since is None) == (since_review is None):
             raise Invalid("give either since or since_review", field="since")
         _moment(since, "since")
@@ -221,14 +228,17 @@ class ClientReadsController(Controller):
         where = audit.AuditFilter(
             client_id=client.id, since=since, until=until, after_position=after_position
         )
-        decisions, touched = await tenant_read(container, principal, _changes, where)
+        rows, touched = await tenant_read(container, principal, _changes, where, after, limit)
+        decisions = page(rows, limit)
+        nets = await in_thread(lambda: [_net(container, row) for row in touched])
         return {
             "since": start,
             "since_review": since_review,
             "since_position": after_position,
             "until": None if until is None else rfc3339(until),
-            "decisions": decisions,
-            "aggregates": [a for a in (_net(row) for row in touched) if a["changes"]],
+            "decisions": decisions["items"],
+            "next_cursor": decisions["next_cursor"],
+            "aggregates": [a for a in nets if a["changes"]],
         }
 
 
@@ -250,13 +260,21 @@ def _roadmap(
 
 
 def _changes(
-    cur: Cursor, where: audit.AuditFilter
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    return audit.decisions(cur, where), audit.net_changes(cur, where)
+    cur: Cursor, where: audit.AuditFilter, after: int | None, limit: int
+) -> tuple[list[tuple[int, dict[str, Any]]], list[dict[str, Any]]]:
+    rows = audit.decisions(cur, where, after=after, limit=limit + 1)
+    return rows, audit.touched(cur, where) if after is None else []
 
 
-def _net(row: dict[str, Any]) -> dict[str, Any]:
-    before, after = row["before"], row["after"]
+def _net(c: Container, row: dict[str, Any]) -> dict[str, Any]:
+    def view_at(version: int) -> dict[str, Any] | None:
+        if version < 1:
+            return None
+        aggregate: Any = c.store.app.repository.get(row["aggregate_id"], version=version)
+        return dict(aggregate.view())
+
+    before, after = view_at(row["before"]), view_at(row["after"])
+    assert after is not None
     if before is None:  # created in the window: every field is new
         changes = [
             {"path": f"/{key}", "before": None, "after": value}
