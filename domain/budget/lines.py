@@ -42,16 +42,27 @@ class BudgetLine:
     _shape: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], year: FiscalYear, currency: str) -> BudgetLine:
-        return cls(
+    def from_dict(
+        cls,
+        data: Mapping[str, Any],
+        year: FiscalYear,
+        currency: str,
+        quarters: Mapping[str, FiscalQuarter] | None = None,
+    ) -> BudgetLine:
+        label = data["quarter"]
+        line = cls(
             id=UUID(data["id"]),
             category=Category(data["category"]),
-            quarter=year.quarter_labelled(data["quarter"]),
+            quarter=quarters[label]
+            if quarters and label in quarters
+            else year.quarter_labelled(label),
             amount=Money(data["amount_minor"], currency),
             kind=LineKind(data["kind"]),
             initiative_id=None if data["initiative_id"] is None else UUID(data["initiative_id"]),
             description=data["description"],
         )
+        _seed(line, data, LINE_KEYS, category=line.category.value, kind=line.kind.value)
+        return line
 
     def as_dict(self) -> dict[str, Any]:
         shape = self._shape
@@ -84,13 +95,15 @@ class Actual:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], currency: str) -> Actual:
-        return cls(
+        actual = cls(
             id=UUID(data["id"]),
             line_id=UUID(data["line_id"]),
             amount=Money(data["amount_minor"], currency),
             note=data["note"],
             recorded_at=datetime.fromisoformat(data["recorded_at"]),
         )
+        _seed(actual, data, ACTUAL_KEYS, recorded_at=rfc3339(actual.recorded_at))
+        return actual
 
     def as_dict(self) -> dict[str, Any]:
         shape = self._shape
@@ -106,6 +119,23 @@ class Actual:
         return shape
 
 
+LINE_KEYS = ("id", "category", "quarter", "amount_minor", "kind", "initiative_id", "description")
+ACTUAL_KEYS = ("id", "line_id", "amount_minor", "note", "recorded_at")
+
+
+def _seed(item: Any, data: Mapping[str, Any], keys: tuple[str, ...], **canonical: Any) -> None:
+    """A snapshot holds each item in its view shape (`as_dict`): when `data` is exactly that
+    (the same keys in the same order, canonical values), it is the item's shape already, and
+    loading a full budget need not build 2,000 of them again."""
+    if (
+        type(data) is dict
+        and tuple(data) == keys
+        and all(data[k] == v for k, v in canonical.items())
+        and data["id"] == str(item.id)
+    ):
+        object.__setattr__(item, "_shape", data)
+
+
 def primitive_items(
     lines: Mapping[UUID, BudgetLine], actuals: Mapping[UUID, Actual]
 ) -> dict[str, list[dict[str, Any]]]:
@@ -118,7 +148,8 @@ def primitive_items(
 
 def typed_items(state: Mapping[str, Any], year: FiscalYear, currency: str) -> dict[str, Any]:
     """The inverse of `primitive_items`: lines and actuals by id, in their order."""
-    lines = (BudgetLine.from_dict(line, year, currency) for line in state["lines"])
+    quarters = {q.label: q for q in year.quarters()}
+    lines = (BudgetLine.from_dict(line, year, currency, quarters) for line in state["lines"])
     actuals = (Actual.from_dict(actual, currency) for actual in state["actuals"])
     return {
         "lines": {line.id: line for line in lines},
