@@ -56,6 +56,18 @@ class Principal:
         if self.role not in roles:
             raise Forbidden(f"the {self.role.value} role may not do this")
 
+    def require_tenant_wide(self) -> None:
+        """Webhooks and key management belong to keys that see the whole tenant: a webhook
+        receives every client's events, so a key limited to clients may not hold one."""
+        if self.client_ids is not None:
+            raise Forbidden("a key limited to clients may not do this")
+
+    def covers(self, client_ids: frozenset[UUID] | None) -> bool:
+        """Whether this key sees at least what a key limited to `client_ids` sees."""
+        if self.client_ids is None:
+            return True
+        return client_ids is not None and client_ids <= self.client_ids
+
 
 # Who may do what, in one place (API.md "Roles").
 READ = (Role.ADMIN, Role.EDITOR, Role.VIEWER, Role.CLIENT)
@@ -156,6 +168,18 @@ def _hold_room_for_a_key(cur: Cursor, tenant_id: UUID) -> None:
     check_room(row["n"] if row else 0, limits.KEYS_PER_TENANT, "API keys in a tenant")
 
 
+def check_grant(role: Role, client_ids: list[UUID] | None, *, by: Principal | None) -> None:
+    """The scope rules of a new key (API.md "Roles"): an admin key sees the whole tenant, a
+    client key needs its clients, and no key creates a key that sees more than it does."""
+    if role is Role.ADMIN and client_ids is not None:
+        raise Invalid("an admin key is never limited to clients", field="client_ids")
+    if role is Role.CLIENT and not client_ids:
+        raise Invalid("a client key needs client_ids", field="client_ids")
+    scope = frozenset(client_ids) if client_ids is not None else None
+    if by is not None and not by.covers(scope):
+        raise Forbidden("a key may not create a key that sees more than it does")
+
+
 def create_key(
     cur: Cursor,
     *,
@@ -163,9 +187,9 @@ def create_key(
     name: str,
     role: Role,
     client_ids: list[UUID] | None,
+    by: Principal | None = None,
 ) -> tuple[dict[str, Any], str]:
-    if role is Role.CLIENT and not client_ids:
-        raise Invalid("a client key needs client_ids", field="client_ids")
+    check_grant(role, client_ids, by=by)
     _hold_room_for_a_key(cur, tenant_id)
     key = new_key()
     key_id = uuid4()
@@ -202,28 +226,81 @@ def key_view(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# The keys a principal may see: its tenant's, and when it is limited to clients only keys
+# limited to some of those clients (`<@`: contained in).
+_IN_SCOPE = (
+    "tenant_id = %(tenant)s AND (%(scope)s::uuid[] IS NULL"
+    " OR (client_ids IS NOT NULL AND client_ids <@ %(scope)s::uuid[]))"
+)
+
+
+def _scope(principal: Principal) -> dict[str, Any]:
+    ids = principal.client_ids
+    return {"tenant": principal.tenant_id, "scope": None if ids is None else sorted(ids)}
+
+
 def list_keys(
-    db: Database, tenant_id: UUID, *, after: str | None, limit: int
+    db: Database, principal: Principal, *, after: str | None, limit: int
 ) -> list[dict[str, Any]]:
     with db.tx() as cur:
         cur.execute(
-            "SELECT * FROM api_keys WHERE tenant_id = %s AND revoked_at IS NULL"
-            " AND (%s::uuid IS NULL OR id > %s::uuid) ORDER BY id LIMIT %s",
-            (tenant_id, after, after, limit),
+            f"SELECT * FROM api_keys WHERE {_IN_SCOPE} AND revoked_at IS NULL"
+            " AND (%(after)s::uuid IS NULL OR id > %(after)s::uuid) ORDER BY id LIMIT %(limit)s",
+            {**_scope(principal), "after": after, "limit": limit},
         )
         return [key_view(r) for r in cur.fetchall()]
 
 
-def revoke_key(db: Database, tenant_id: UUID, key_id: UUID) -> None:
+def revoke_key(db: Database, principal: Principal, key_id: UUID) -> None:
+    """A key outside the principal's scope answers 404 like a random id."""
     with db.tx() as cur:
         cur.execute(
-            "UPDATE api_keys SET revoked_at = now() WHERE id = %s AND tenant_id = %s"
+            f"UPDATE api_keys SET revoked_at = now() WHERE id = %(id)s AND {_IN_SCOPE}"
             " AND revoked_at IS NULL",
-            (key_id, tenant_id),
+            {**_scope(principal), "id": key_id},
         )
         if cur.rowcount != 1:
             raise NotFound("API key not found")
     VERIFIED.forget()
+
+
+def unlimit_admin_keys(cur: Cursor, tenant_id: UUID | None = None) -> dict[str, int]:
+    """Admin keys limited to clients (allowed before issue 9) become editor keys with the
+    same clients: an editor may do everything such a key was meant for on its clients but
+    keys and webhooks. Webhook subscriptions of an affected tenant created since its first
+    limited admin key existed may have been made by it (subscriptions record no creator)
+    and receive every client's events: they are disabled with a reason, for an unlimited
+    admin to review and re-enable. Idempotent; returns what it changed."""
+    cur.execute("SELECT set_config('techplan.projector', 'on', true)")  # every tenant's rows
+    cur.execute(
+        "SELECT tenant_id, min(created_at) AS since FROM api_keys"
+        " WHERE role = 'admin' AND client_ids IS NOT NULL"
+        " AND (%(t)s::uuid IS NULL OR tenant_id = %(t)s::uuid) GROUP BY tenant_id",
+        {"t": tenant_id},
+    )
+    affected = cur.fetchall()
+    webhooks = 0
+    for row in affected:
+        cur.execute(
+            "UPDATE public.webhook_subscriptions SET status = 'disabled', disabled_at = now(),"
+            " disabled_reason = %s, version = version + 1, updated_at = now()"
+            " WHERE tenant_id = %s AND status = 'enabled' AND created_at >= %s",
+            (LIMITED_ADMIN_WEBHOOK, row["tenant_id"], row["since"]),
+        )
+        webhooks += cur.rowcount
+    cur.execute(
+        "UPDATE api_keys SET role = 'editor' WHERE role = 'admin' AND client_ids IS NOT NULL"
+        " AND (%(t)s::uuid IS NULL OR tenant_id = %(t)s::uuid)",
+        {"t": tenant_id},
+    )
+    keys = cur.rowcount
+    cur.execute("SELECT set_config('techplan.projector', '', true)")
+    return {"tenants": len(affected), "keys": keys, "webhooks": webhooks}
+
+
+LIMITED_ADMIN_WEBHOOK = (
+    "created while an admin key limited to clients existed: review it, then re-enable"
+)
 
 
 def create_tenant(db: Database, name: str) -> dict[str, Any]:

@@ -36,9 +36,15 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 
     c = _container(settings)
     try:
-        migrate(c.db, c.store, c.runner)
+        converted = migrate(c.db, c.store, c.runner)
     finally:
         c.close()
+    if converted["keys"]:
+        print(
+            f"techplan: {converted['keys']} admin keys limited to clients are now editor keys"
+            f" with the same clients; {converted['webhooks']} webhooks they may have created"
+            " are disabled for review"
+        )
     print("techplan: schema is up to date")
     return 0
 

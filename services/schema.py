@@ -13,6 +13,7 @@ from infra.db import Database
 from projections import notify
 from projections.rebuild import RebuildRunning, rebuild
 from projections.runner import TRACKING_DDL, Runner
+from services.auth import unlimit_admin_keys
 from services.store import Store
 from services.tenancy import purge
 from services.webhooks import tables as webhook_tables
@@ -64,7 +65,19 @@ CORE_DDL = (
 )
 
 
-def migrate(db: Database, store: Store, runner: Runner) -> None:
+# An admin key sees the whole tenant (API.md "Roles"); databases from before issue 9 may hold
+# admin keys limited to clients, converted by `unlimit_admin_keys` before the check is added.
+ADMIN_UNLIMITED = """DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'api_keys_admin_unlimited'
+        AND conrelid = 'api_keys'::regclass) THEN
+        ALTER TABLE api_keys ADD CONSTRAINT api_keys_admin_unlimited
+            CHECK (role <> 'admin' OR client_ids IS NULL);
+    END IF;
+END $$"""
+
+
+def migrate(db: Database, store: Store, runner: Runner) -> dict[str, int]:
+    """Returns what it converted of the old data (`unlimit_admin_keys`)."""
     store.create_tables()
     with db.tx() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(hashtext('techplan.migrate'))")
@@ -76,6 +89,8 @@ def migrate(db: Database, store: Store, runner: Runner) -> None:
             *purge.DDL,
         ):
             cur.execute(statement)
+        converted = unlimit_admin_keys(cur)
+        cur.execute(ADMIN_UNLIMITED)
         for table in RETIRED_TABLES:
             cur.execute(f"DROP TABLE IF EXISTS {table}")
         cur.execute(
@@ -91,3 +106,4 @@ def migrate(db: Database, store: Store, runner: Runner) -> None:
         if recorded.get(projection.name, projection.version) < projection.version:
             with suppress(RebuildRunning):  # another process's migrate is rebuilding it
                 rebuild(runner, projection.name)
+    return converted

@@ -63,15 +63,18 @@ class ApiKeyController(Controller):
         data: JSONBody[ApiKeyIn],
     ) -> dict[str, Any]:
         principal.require(*ADMIN)
-        if data.client_ids:
-            _check_clients(container, principal, data.client_ids)
+        client_ids = None if data.client_ids is None else list(dict.fromkeys(data.client_ids))
+        auth.check_grant(data.role, client_ids, by=principal)
+        if client_ids:
+            _check_clients(container, principal, client_ids)
         with container.db.tx() as cur:
             view, key = auth.create_key(
                 cur,
                 tenant_id=principal.tenant_id,
                 name=data.name,
                 role=data.role,
-                client_ids=list(dict.fromkeys(data.client_ids)) if data.client_ids else None,
+                client_ids=client_ids,
+                by=principal,
             )
         return {**view, "key": key}
 
@@ -87,7 +90,7 @@ class ApiKeyController(Controller):
         check_limit(limit)
         items = auth.list_keys(
             container.db,
-            principal.tenant_id,
+            principal,
             after=decode_cursor(cursor, str),
             limit=limit + 1,
         )
@@ -101,7 +104,7 @@ class ApiKeyController(Controller):
         key_id: FromPath[str],
     ) -> None:
         principal.require(*ADMIN)
-        auth.revoke_key(container.db, principal.tenant_id, uuid_of(key_id, "API key"))
+        auth.revoke_key(container.db, principal, uuid_of(key_id, "API key"))
 
 
 def _check_operator(request: Request[Any, Any, Any], container: Container) -> None:

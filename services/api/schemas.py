@@ -54,7 +54,18 @@ class TenantIn(Body, kw_only=True):
 class ApiKeyIn(Body, kw_only=True):
     name: Name
     role: Role
-    client_ids: list[UUID] | None = None
+    client_ids: (
+        Annotated[
+            list[UUID],
+            Meta(
+                min_length=1,
+                max_length=1000,
+                description="the clients the key may see; omit it for every client (an admin"
+                " key never carries it)",
+            ),
+        ]
+        | None
+    ) = None
 
 
 class ClientIn(Body, kw_only=True):

@@ -47,6 +47,11 @@ class ReplayIn(Body, kw_only=True):
     since_position: Annotated[int, Meta(ge=0)]
 
 
+def _require_admin(principal: Principal) -> None:
+    principal.require(*ADMIN)
+    principal.require_tenant_wide()
+
+
 def _tagged(view: dict[str, Any], status: int = 200) -> Response[dict[str, Any]]:
     return Response(view, status_code=status, headers={"ETag": f'"{view["version"]}"'})
 
@@ -62,7 +67,7 @@ class WebhookController(Controller):
         principal: NamedDependency[Principal],
         data: JSONBody[WebhookIn],
     ) -> Response[dict[str, Any]]:
-        principal.require(*ADMIN)
+        _require_admin(principal)
         with container.db.tenant_tx(principal.tenant_id) as cur:
             view = webhooks.create(
                 container,
@@ -82,7 +87,7 @@ class WebhookController(Controller):
         limit: FromQuery[int] = 50,
         cursor: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
-        principal.require(*ADMIN)
+        _require_admin(principal)
         check_limit(limit)
         with container.db.tenant_tx(principal.tenant_id) as cur:
             rows = webhooks.list_subscriptions(
@@ -97,7 +102,7 @@ class WebhookController(Controller):
         principal: NamedDependency[Principal],
         webhook_id: FromPath[str],
     ) -> Response[dict[str, Any]]:
-        principal.require(*ADMIN)
+        _require_admin(principal)
         with container.db.tenant_tx(principal.tenant_id) as cur:
             row = webhooks.get(cur, uuid_of(webhook_id, "webhook"))
         return _tagged(webhooks.view(row))
@@ -111,7 +116,7 @@ class WebhookController(Controller):
         precondition: NamedDependency[Precondition],
         data: JSONBody[WebhookPatch],
     ) -> Response[dict[str, Any]]:
-        principal.require(*ADMIN)
+        _require_admin(principal)
         changes = webhooks.Changes(
             url=data.url,
             event_types=data.event_types,
@@ -132,7 +137,7 @@ class WebhookController(Controller):
         webhook_id: FromPath[str],
         precondition: NamedDependency[Precondition],
     ) -> None:
-        principal.require(*ADMIN)
+        _require_admin(principal)
         with container.db.tenant_tx(principal.tenant_id) as cur:
             webhooks.delete(cur, uuid_of(webhook_id, "webhook"), precondition.version())
 
@@ -144,7 +149,7 @@ class WebhookController(Controller):
         webhook_id: FromPath[str],
         precondition: NamedDependency[Precondition],
     ) -> dict[str, Any]:
-        principal.require(*ADMIN)
+        _require_admin(principal)
         with container.db.tenant_tx(principal.tenant_id) as cur:
             return webhooks.rotate_secret(
                 container, cur, uuid_of(webhook_id, "webhook"), precondition.version()
@@ -161,7 +166,7 @@ class WebhookController(Controller):
         cursor: FromQuery[str | None] = None,
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
-        principal.require(*ADMIN)
+        _require_admin(principal)
         check_limit(limit)
         subscription_id = uuid_of(webhook_id, "webhook")
         before = decode_cursor(cursor, int)
@@ -187,7 +192,7 @@ class WebhookController(Controller):
         webhook_id: FromPath[str],
         delivery_id: FromPath[str],
     ) -> dict[str, Any]:
-        principal.require(*ADMIN)
+        _require_admin(principal)
         with container.db.tenant_tx(principal.tenant_id) as cur:
             return webhooks.retry(
                 cur, uuid_of(webhook_id, "webhook"), uuid_of(delivery_id, "delivery")
@@ -201,7 +206,7 @@ class WebhookController(Controller):
         webhook_id: FromPath[str],
         data: JSONBody[ReplayIn],
     ) -> dict[str, Any]:
-        principal.require(*ADMIN)
+        _require_admin(principal)
         with container.db.tenant_tx(principal.tenant_id) as cur:
             return webhooks.request_replay(
                 container, cur, uuid_of(webhook_id, "webhook"), data.since_position

@@ -100,7 +100,7 @@ def import_tenant(
                     key["id"],
                     tenant_id,
                     key["name"],
-                    key["role"],
+                    _role(key),
                     key["client_ids"],
                     key["key_hash"],
                     key["key_prefix"],
@@ -136,6 +136,15 @@ def import_tenant(
         raise
     _snapshot_long_lived(events, found)
     return {"id": str(tenant_id), "name": found.tenant["name"], "events": written}
+
+
+def _role(key: dict[str, Any]) -> str:
+    """An export from before issue 9 may hold an admin key limited to clients: it comes in as
+    an editor key with the same clients, as `techplan migrate` converts it (services/auth.py
+    `unlimit_admin_keys`; imported webhooks arrive disabled anyway)."""
+    if key["role"] == "admin" and key["client_ids"] is not None:
+        return "editor"
+    return str(key["role"])
 
 
 def _write_events(events: EventStore, lines: Lines) -> int:

@@ -173,3 +173,19 @@ def _tenant_tables(cur: Any) -> list[str]:
         " AND table_schema = current_schema()"
     )
     return [r["table_name"] for r in cur.fetchall()]
+
+
+def test_an_old_export_with_a_limited_admin_key_imports_it_as_an_editor_key(
+    source: Any, target: Any
+) -> None:
+    demo = load_demo(source, now=NOW)
+    records = [json.loads(line) for line in exported(source, demo["tenant_id"])]
+    limited = next(r for r in records if r["kind"] == "api_key" and r["client_ids"])
+    limited["role"] = "admin"  # as exports from before issue 9 could hold
+    lines = [json.dumps(r) for r in records]
+    import_tenant(target.db, target.store.app, lambda: iter(lines), secret_key=None)
+    with target.db.tx() as cur:
+        cur.execute("SELECT role, client_ids FROM api_keys WHERE id = %s", (limited["id"],))
+        row = cur.fetchone()
+    assert row["role"] == "editor"
+    assert [str(c) for c in row["client_ids"]] == limited["client_ids"]
