@@ -364,3 +364,13 @@ def page_of_history(
             break
         items.append(dict(row))
     return items
+
+
+def actors(cur: Cursor, client_id: UUID) -> list[dict[str, Any]]:
+    """Who took the client's decisions (the portal's timeline filters by them)."""
+    cur.execute(
+        "SELECT DISTINCT ON (actor_id) actor FROM audit_events WHERE client_id = %s"
+        " ORDER BY actor_id, position DESC",
+        (client_id,),
+    )
+    return sorted((r["actor"] for r in cur.fetchall()), key=lambda a: str(a.get("name")))

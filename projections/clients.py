@@ -25,6 +25,8 @@ projection.ddl = (
         created_at timestamptz NOT NULL,
         updated_at timestamptz NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS clients_view_tenant ON clients_view (tenant_id, created_position)",
+    # the portal's portfolio sorted by name
+    "CREATE INDEX IF NOT EXISTS clients_view_name ON clients_view (tenant_id, lower(name), id)",
 )
 
 

@@ -108,3 +108,51 @@ def _item(row: dict[str, Any]) -> dict[str, Any]:
         "next_quarter": row["next_quarter"],
         "next_quarter_initiatives": row["upcoming"] or [],
     }
+
+
+# ---------------------------------------------------------------- sorted pages (the portal)
+
+ORDERS = {
+    "name": ("lower(name)", "ASC"),
+    "-name": ("lower(name)", "DESC"),
+    "added": ("created_position", "ASC"),
+    "-added": ("created_position", "DESC"),
+}
+
+
+def sorted_page(
+    cur: Cursor,
+    *,
+    client_ids: frozenset[UUID] | None,
+    order: str,
+    after: list[Any] | None,
+    limit: int,
+) -> list[tuple[list[Any], UUID]]:
+    """A page of client ids in `order` (a key of ORDERS), after the (sort key, id) `after`;
+    `list_portfolio` then builds their rows. Keyset paging: any page costs the same."""
+    expression, direction = ORDERS[order]
+    compare = ">" if direction == "ASC" else "<"
+    ids = None if client_ids is None else list(client_ids)
+    keyset = ""
+    values: list[Any] = [ids, ids]
+    if after is not None:
+        keyset = f" AND ({expression}, id) {compare} (%s, %s::uuid)"
+        values += after
+    cur.execute(
+        f"SELECT {expression} AS sort_key, id FROM clients_view"
+        " WHERE (%s::uuid[] IS NULL OR id = ANY(%s::uuid[]))"
+        f"{keyset} ORDER BY {expression} {direction}, id {direction} LIMIT %s",
+        (*values, limit),
+    )
+    return [([r["sort_key"], str(r["id"])], r["id"]) for r in cur.fetchall()]
+
+
+def names(cur: Cursor, client_id: UUID) -> dict[str, str]:
+    """Titles of a client's initiatives and goals by id, to name the ids in change paths."""
+    cur.execute(
+        "SELECT id, title FROM plan_initiatives_view WHERE client_id = %s"
+        " UNION ALL SELECT g.id, g.title FROM strategy_goals_view g"
+        " JOIN strategies_view s ON s.id = g.strategy_id WHERE s.client_id = %s",
+        (client_id, client_id),
+    )
+    return {str(r["id"]): r["title"] for r in cur.fetchall()}

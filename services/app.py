@@ -36,6 +36,7 @@ from services.api.tenant_data import TenantDataController
 from services.api.webhooks import WebhookController
 from services.bootstrap import Container
 from services.idempotency import idempotency_middleware
+from services.portal import portal_router
 from services.problems import HANDLERS, PROBLEM
 from services.readwait import ReadSide
 
@@ -101,6 +102,7 @@ def route_handlers() -> list[ControllerRouterHandler]:
         ReviewController,
         history_router("reviews", Review),
         WebhookController,
+        portal_router(),
     ]
 
 

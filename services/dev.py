@@ -167,6 +167,7 @@ def banner(
         "Techplan dev is running" + (" (demo data loaded)" if demo["first"] else ""),
         f"  API           {base}",
         f"  OpenAPI UI    {base}/schema",
+        f"  Portal        {base}/portal  (sign in with the API key below)",
         f"  Demo tenant   Demo MSP ({demo['tenant_id']})",
         f"  Admin API key {key}",
         f"                (saved in {settings.data_dir / KEY_FILE})",

@@ -14,6 +14,7 @@ from projections import notify
 from projections.rebuild import RebuildRunning, rebuild
 from projections.runner import TRACKING_DDL, Runner
 from services.auth import unlimit_admin_keys
+from services.portal import sessions as portal_sessions
 from services.store import Store
 from services.tenancy import purge
 from services.webhooks import tables as webhook_tables
@@ -91,6 +92,7 @@ def migrate(db: Database, store: Store, runner: Runner) -> dict[str, int]:
             cur.execute(statement)
         converted = unlimit_admin_keys(cur)
         cur.execute(ADMIN_UNLIMITED)
+        portal_sessions.create_tables(cur)
         for table in RETIRED_TABLES:
             cur.execute(f"DROP TABLE IF EXISTS {table}")
         cur.execute(
