@@ -203,6 +203,16 @@ def run(c: Container, args: argparse.Namespace) -> None:
         c.runner.catch_up()
         print(f"read side folded in {time.perf_counter() - started:.1f} s", flush=True)
         tenant_id = UUID(tenant["id"])
+        with c.db.tenant_tx(tenant_id) as cur:
+            for what in ("budget", "plan"):
+                cur.execute(
+                    "SELECT count(*) AS n, sum(pg_column_size(t.*)) AS size"
+                    " FROM audit_events t WHERE aggregate_id = %s",
+                    (ids[what],),
+                )
+                row = cur.fetchone()
+                assert row is not None
+                print(f"audit trail of the {what}: {row['n']} rows, {row['size'] / 1e6:.1f} MB")
 
         def get(path: str, **params: Any) -> Callable[[], Any]:
             def ask() -> Any:
@@ -271,6 +281,12 @@ def run(c: Container, args: argparse.Namespace) -> None:
                     args.repeat,
                 ),
                 measure(
+                    f"{kind} GET of the whole resource (reference)",
+                    get(f"/v1/{kind}/{what}"),
+                    stored(what, [version]),
+                    args.repeat,
+                ),
+                measure(
                     f"{kind} diff v1..v{version}",
                     get(f"/v1/{kind}/{what}/diff", **{"from": 1, "to": version}),
                     stored(what, [1, version]),
@@ -318,7 +334,7 @@ def run(c: Container, args: argparse.Namespace) -> None:
             ),
         ]
         replay(c, http, small_auth, small_hook["id"], UUID(small["id"]), head, args.repeat)
-        worst = max(results, key=lambda r: r[1])
+        worst = max((r for r in results if "reference" not in r[0]), key=lambda r: r[1])
         print(f"slowest page: {worst[0]}, {worst[1]:.1f} ms (target: under 50 ms)")
 
 
