@@ -61,7 +61,7 @@ class BudgetLine:
             initiative_id=None if data["initiative_id"] is None else UUID(data["initiative_id"]),
             description=data["description"],
         )
-        _seed(line, data, LINE_KEYS, category=line.category.value, kind=line.kind.value)
+        _seed(line, data, LINE_KEYS)
         return line
 
     def as_dict(self) -> dict[str, Any]:
@@ -126,7 +126,8 @@ ACTUAL_KEYS = ("id", "line_id", "amount_minor", "note", "recorded_at")
 def _seed(item: Any, data: Mapping[str, Any], keys: tuple[str, ...], **canonical: Any) -> None:
     """A snapshot holds each item in its view shape (`as_dict`): when `data` is exactly that
     (the same keys in the same order, canonical values), it is the item's shape already, and
-    loading a full budget need not build 2,000 of them again."""
+    loading a full budget need not build 2,000 of them again. (Enum fields need no check:
+    their values are their text, and constructing them from it has just succeeded.)"""
     if (
         type(data) is dict
         and tuple(data) == keys

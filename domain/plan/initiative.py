@@ -54,7 +54,7 @@ class Initiative:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Initiative:
         """From the shape `as_dict` writes (what snapshots hold)."""
-        return cls(
+        initiative = cls(
             id=UUID(data["id"]),
             title=data["title"],
             category=Category(data["category"]),
@@ -65,6 +65,10 @@ class Initiative:
             priority=Priority(data["priority"]),
             status=InitiativeStatus(data["status"]),
         )
+        if _in_view_shape(data) and data["id"] == str(initiative.id):
+            # exactly what as_dict would build: a full plan need not build it again
+            object.__setattr__(initiative, "_shape", data)
+        return initiative
 
     def as_dict(self) -> dict[str, Any]:
         """The initiative as a plan's view shows it (key order included)."""
@@ -87,6 +91,34 @@ class Initiative:
             }
             object.__setattr__(self, "_shape", shape)
         return shape
+
+
+KEYS = (
+    "id",
+    "title",
+    "category",
+    "goal_ids",
+    "target_quarter",
+    "one_time_cost",
+    "recurring_cost",
+    "priority",
+    "status",
+)
+MONEY_KEYS = ("amount_minor", "currency")
+RECURRING_KEYS = ("amount_minor", "currency", "per", "quantity")
+
+
+def _in_view_shape(data: Mapping[str, Any]) -> bool:
+    """The same keys in the same order as `as_dict` writes, down to the costs (an old
+    recurring cost without `quantity` is not)."""
+    once, recurring = data.get("one_time_cost"), data.get("recurring_cost")
+    return (
+        type(data) is dict
+        and tuple(data) == KEYS
+        and type(data["goal_ids"]) is list
+        and (once is None or tuple(once) == MONEY_KEYS)
+        and (recurring is None or tuple(recurring) == RECURRING_KEYS)
+    )
 
 
 # ---------------------------------------------------------------- from events' fields
