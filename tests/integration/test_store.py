@@ -14,6 +14,7 @@ from infra.eventstore import EventStore
 from services.auth import Principal
 from services.errors import NotFound
 from services.settings import Settings
+from tests.integration.readside import wait_until
 
 
 def test_store_ignores_ambient_environment(
@@ -101,8 +102,13 @@ def test_read_models_are_invisible_without_the_tenant_setting(container: Any) ->
         currency="USD",
         by=Decision(Actor("k", "n", "admin"), datetime.now(UTC)),
     )
-    container.store.save(client)
-    container.runner.catch_up(["clients"])
+    position = container.store.save(client)
+
+    def folded() -> bool:
+        container.runner.catch_up(["clients"])  # or the session's projector folds it
+        return container.runner.positions()["clients"] >= position
+
+    wait_until(folded, timeout=20, what="the clients projection folded the client")
     with container.db.tx() as cur:
         cur.execute("SELECT count(*) AS n FROM clients_view")
         assert cur.fetchone()["n"] == 0
