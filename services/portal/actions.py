@@ -66,7 +66,13 @@ def _act(
             raise
         errors, status = failure(exc, renames)
         form = Form(name=form_name, values=values, errors=errors, status=status)
-        return client_page(page, client_id, budget=budget, form=form)
+        response = client_page(page, client_id, budget=budget, form=form)
+        # htmx would otherwise put the form's action (a POST-only path) in the address bar
+        # (both ids were checked as UUIDs by client_page)
+        response.headers["HX-Push-Url"] = f"/portal/clients/{UUID(client_id)}" + (
+            f"?budget={UUID(budget)}" if budget else ""
+        )
+        return response
     query = {"fresh": str(position), **({"budget": budget} if budget else {})}
     anchor = values.get("anchor", "")
     return back_to(f"/portal/clients/{client_id}?{urlencode(query)}{anchor}")

@@ -76,6 +76,7 @@ def test_a_refused_form_keeps_what_was_typed(api: Api, browser: Browser) -> None
     assert "required" in error_of(r, f"reschedule-{iid}-rationale")
     assert f'<option value="{later}" selected>' in r.text  # the quarter chosen is kept
     assert "<details open>\n      <summary>Reschedule" in r.text  # and the form left open
+    assert r.headers["hx-push-url"] == f"/portal/clients/{s.client_id}"  # not the POST path
     r = browser.post(
         f"/portal/plans/{s.plan}/initiatives/{iid}/reschedule",
         {"client_id": s.client_id, "target_quarter": later, "rationale": "typed\nwith care\x01"},

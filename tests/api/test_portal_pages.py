@@ -169,3 +169,34 @@ def test_since_the_last_review_lists_decisions_and_net_changes(api: Api, browser
     assert "QBR Q1" in page
     assert "plan.initiative_approved" in page and "approve!" in page
     assert "Laptop refresh \u203a status" in page and "proposed" in page and "approved" in page
+
+
+def _previous(quarter: str, n: int = 1) -> str:
+    year, q = int(quarter[2:6]), int(quarter[-1])
+    for _ in range(n):
+        year, q = (year, q - 1) if q > 1 else (year - 1, 4)
+    return f"FY{year}-Q{q}"
+
+
+def test_an_overdue_initiative_stays_in_sight_in_its_past_quarter(
+    api: Api, browser: Browser
+) -> None:
+    s = setup(api)
+    first = browser.get(f"/portal/clients/{s.client_id}")
+    now = first.text.split('<section class="quarter" aria-labelledby="q-')[1].split('"')[0]
+    past, empty_past = _previous(now, 4), _previous(now, 2)  # a year ago, and half a year
+    initiative(api, s.plan, [s.goal], title="Overdue refresh", target_quarter=past)
+    position = api.get(f"/v1/plans/{s.plan}/history").json()["items"][-1]["position"]
+    page = browser.get(f"/portal/clients/{s.client_id}?fresh={position}")
+    section = page.text.split(f'<section class="quarter past" aria-labelledby="q-{past}"')[1]
+    assert "Overdue refresh" in section.split("</section>")[0]
+    assert f'aria-labelledby="q-{empty_past}"' not in page.text  # empty past quarters left out
+
+
+def test_techplan_dev_prints_the_portal(settings: Any) -> None:
+    from services.dev import banner
+
+    shown = banner(
+        "http://127.0.0.1:8000", {"api_key": "tpk_x", "first": True, "tenant_id": "t"}, settings, []
+    )
+    assert "Portal        http://127.0.0.1:8000/portal" in shown
