@@ -27,6 +27,7 @@ from services.api.clients import ClientController
 from services.api.common import DEPENDENCIES
 from services.api.docs import docs_assets, docs_page
 from services.api.history import history_router
+from services.api.openapi import FinishedDocument
 from services.api.ops import list_event_types, live, metrics, ready
 from services.api.plans import ClientPlansController, PlanController
 from services.api.readside import AuditController, ClientReadsController, PortfolioController
@@ -159,7 +160,7 @@ def create_app(container: Container, *, lifespan_hooks: Sequence[LifespanHook] =
             version="1.0.0",
             description="Event-sourced IT strategies, technology plans and budgets for MSPs.",
             path="/schema",
-            render_plugins=[docs_page()],
+            render_plugins=[docs_page(), FinishedDocument()],
             components=Components(
                 security_schemes={
                     "apiKey": SecurityScheme(type="http", scheme="bearer", description="API key")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody
 
 from domain.client import Client
 from services import auth
-from services.api.common import check_limit, decode_cursor, encode_cursor, uuid_of
+from services.api.common import check_limit, decode_cursor, encode_cursor
+from services.api.params import Limit, PageCursor
 from services.api.schemas import ApiKeyIn, TenantIn
 from services.auth import ADMIN, Principal
 from services.bootstrap import Container
@@ -42,8 +44,8 @@ class TenantAdminController(Controller):
         self,
         request: Request[Any, Any, Any],
         container: NamedDependency[Container],
-        limit: FromQuery[int] = 50,
-        cursor: FromQuery[str | None] = None,
+        limit: Limit = 50,
+        cursor: PageCursor = None,
     ) -> dict[str, Any]:
         _check_operator(request, container)
         check_limit(limit)
@@ -83,8 +85,8 @@ class ApiKeyController(Controller):
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
-        limit: FromQuery[int] = 50,
-        cursor: FromQuery[str | None] = None,
+        limit: Limit = 50,
+        cursor: PageCursor = None,
     ) -> dict[str, Any]:
         principal.require(*ADMIN)
         check_limit(limit)
@@ -96,15 +98,15 @@ class ApiKeyController(Controller):
         )
         return _paged(items, limit)
 
-    @delete("/{key_id:str}", sync_to_thread=True, status_code=204)
+    @delete("/{key_id:uuid}", sync_to_thread=True, status_code=204)
     def revoke(
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
-        key_id: FromPath[str],
+        key_id: FromPath[UUID],
     ) -> None:
         principal.require(*ADMIN)
-        auth.revoke_key(container.db, principal, uuid_of(key_id, "API key"))
+        auth.revoke_key(container.db, principal, key_id)
 
 
 def _check_operator(request: Request[Any, Any, Any], container: Container) -> None:

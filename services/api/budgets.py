@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody
 
 from domain.budget import Budget
 from projections import budgets as budgets_view
-from services.api.common import client_list, resource, uuid_of
+from services.api.common import client_list, resource
 from services.api.history import load_at
+from services.api.params import AsOf, Limit, MinPosition, PageCursor, Version
 from services.api.patching import given, nullable
 from services.api.schemas import DecisionIn
 from services.api.tactical_schemas import ActualIn, BudgetIn, LineIn, LinePatch, fiscal_year
@@ -24,7 +25,7 @@ from services.errors import NotFound
 
 
 class ClientBudgetsController(Controller):
-    path = "/v1/clients/{client_id:str}/budgets"
+    path = "/v1/clients/{client_id:uuid}/budgets"
     tags = ["budgets"]
 
     @post(
@@ -36,13 +37,13 @@ class ClientBudgetsController(Controller):
     def create(
         self,
         context: NamedDependency[Context],
-        client_id: FromPath[str],
+        client_id: FromPath[UUID],
         data: JSONBody[BudgetIn],
     ) -> Response[dict[str, Any]]:
         budget, position = commands.create_budget(
             context,
             commands.CreateBudget(
-                client_id=uuid_of(client_id, "client"),
+                client_id=client_id,
                 fiscal_year=fiscal_year(data.fiscal_year),
                 plan_id=data.plan_id,
                 title=data.title,
@@ -56,10 +57,10 @@ class ClientBudgetsController(Controller):
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
-        client_id: FromPath[str],
-        limit: FromQuery[int] = 50,
-        cursor: FromQuery[str | None] = None,
-        min_position: FromQuery[int | None] = None,
+        client_id: FromPath[UUID],
+        limit: Limit = 50,
+        cursor: PageCursor = None,
+        min_position: MinPosition = None,
     ) -> dict[str, Any]:
         return await client_list(
             container,
@@ -74,32 +75,32 @@ class ClientBudgetsController(Controller):
 
 
 class BudgetController(Controller):
-    path = "/v1/budgets/{budget_id:str}"
+    path = "/v1/budgets/{budget_id:uuid}"
     tags = ["budgets"]
 
     @get("/", sync_to_thread=True)
     def get_budget(
         self,
         context: NamedDependency[Context],
-        budget_id: FromPath[str],
-        version: FromQuery[int | None] = None,
-        as_of: FromQuery[datetime | None] = None,
+        budget_id: FromPath[UUID],
+        version: Version = None,
+        as_of: AsOf = None,
     ) -> Response[dict[str, Any]]:
         context.principal.require(*READ)
-        budget = load_at(context, Budget, uuid_of(budget_id, "budget"), version, as_of)
+        budget = load_at(context, Budget, budget_id, version, as_of)
         return resource(budget.view())
 
     @post("/lines", sync_to_thread=True, status_code=201)
     def add_line(
         self,
         context: NamedDependency[Context],
-        budget_id: FromPath[str],
+        budget_id: FromPath[UUID],
         data: JSONBody[LineIn],
     ) -> Response[dict[str, Any]]:
         budget, position, line_id = commands.add_line(
             context,
             commands.AddLine(
-                budget_id=uuid_of(budget_id, "budget"),
+                budget_id=budget_id,
                 category=data.category,
                 quarter=data.quarter,
                 amount_minor=data.amount_minor,
@@ -111,19 +112,19 @@ class BudgetController(Controller):
         )
         return resource(budget.view(), status=201, position=position, created_id=str(line_id))
 
-    @patch("/lines/{line_id:str}", sync_to_thread=True)
+    @patch("/lines/{line_id:uuid}", sync_to_thread=True)
     def update_line(
         self,
         context: NamedDependency[Context],
-        budget_id: FromPath[str],
-        line_id: FromPath[str],
+        budget_id: FromPath[UUID],
+        line_id: FromPath[UUID],
         data: JSONBody[LinePatch],
     ) -> Response[dict[str, Any]]:
         budget, position = commands.update_line(
             context,
             commands.UpdateLine(
-                budget_id=uuid_of(budget_id, "budget"),
-                line_id=uuid_of(line_id, "line"),
+                budget_id=budget_id,
+                line_id=line_id,
                 rationale=data.rationale,
                 category=given(data.category),
                 quarter=given(data.quarter),
@@ -135,30 +136,28 @@ class BudgetController(Controller):
         )
         return resource(budget.view(), position=position)
 
-    @post("/lines/{line_id:str}/remove", sync_to_thread=True, status_code=200)
+    @post("/lines/{line_id:uuid}/remove", sync_to_thread=True, status_code=200)
     def remove_line(
         self,
         context: NamedDependency[Context],
-        budget_id: FromPath[str],
-        line_id: FromPath[str],
+        budget_id: FromPath[UUID],
+        line_id: FromPath[UUID],
         data: JSONBody[DecisionIn],
     ) -> Response[dict[str, Any]]:
-        budget, position = commands.remove_line(
-            context, uuid_of(budget_id, "budget"), uuid_of(line_id, "line"), data.rationale
-        )
+        budget, position = commands.remove_line(context, budget_id, line_id, data.rationale)
         return resource(budget.view(), position=position)
 
     @post("/actuals", sync_to_thread=True, status_code=201)
     def record_actual(
         self,
         context: NamedDependency[Context],
-        budget_id: FromPath[str],
+        budget_id: FromPath[UUID],
         data: JSONBody[ActualIn],
     ) -> Response[dict[str, Any]]:
         budget, position, actual_id = commands.record_actual(
             context,
             commands.RecordActual(
-                budget_id=uuid_of(budget_id, "budget"),
+                budget_id=budget_id,
                 line_id=data.line_id,
                 amount_minor=data.amount_minor,
                 note=data.note,
@@ -177,12 +176,12 @@ class BudgetController(Controller):
     def act(
         self,
         context: NamedDependency[Context],
-        budget_id: FromPath[str],
+        budget_id: FromPath[UUID],
         action: FromPath[str],
         data: JSONBody[DecisionIn],
     ) -> Response[dict[str, Any]]:
         command = commands.BUDGET_ACTIONS.get(action)
         if command is None:
             raise NotFound(f"no such action: {action[:40]}")
-        budget, position = command(context, uuid_of(budget_id, "budget"), data.rationale)
+        budget, position = command(context, budget_id, data.rationale)
         return resource(budget.view(), position=position)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody
 
 from domain.client import Client
 from projections import clients as clients_view
@@ -18,9 +18,9 @@ from services.api.common import (
     page,
     resource,
     tenant_read,
-    uuid_of,
 )
 from services.api.history import load_at
+from services.api.params import AsOf, Limit, MinPosition, PageCursor, Version
 from services.api.schemas import ClientIn, ClientPatch
 from services.auth import READ, Principal
 from services.bootstrap import Container
@@ -53,9 +53,9 @@ class ClientController(Controller):
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
-        limit: FromQuery[int] = 50,
-        cursor: FromQuery[str | None] = None,
-        min_position: FromQuery[int | None] = None,
+        limit: Limit = 50,
+        cursor: PageCursor = None,
+        min_position: MinPosition = None,
     ) -> dict[str, Any]:
         principal.require(*READ)
         check_limit(limit)
@@ -71,29 +71,29 @@ class ClientController(Controller):
         )
         return page(rows, limit)
 
-    @get("/{client_id:str}", sync_to_thread=True)
+    @get("/{client_id:uuid}", sync_to_thread=True)
     def get_client(
         self,
         context: NamedDependency[Context],
-        client_id: FromPath[str],
-        version: FromQuery[int | None] = None,
-        as_of: FromQuery[datetime | None] = None,
+        client_id: FromPath[UUID],
+        version: Version = None,
+        as_of: AsOf = None,
     ) -> Response[dict[str, Any]]:
         context.principal.require(*READ)
-        client = load_at(context, Client, uuid_of(client_id, "client"), version, as_of)
+        client = load_at(context, Client, client_id, version, as_of)
         return resource(client.view())
 
-    @patch("/{client_id:str}", sync_to_thread=True)
+    @patch("/{client_id:uuid}", sync_to_thread=True)
     def update(
         self,
         context: NamedDependency[Context],
-        client_id: FromPath[str],
+        client_id: FromPath[UUID],
         data: JSONBody[ClientPatch],
     ) -> Response[dict[str, Any]]:
         client, position = commands.update_client(
             context,
             commands.UpdateClient(
-                client_id=uuid_of(client_id, "client"),
+                client_id=client_id,
                 rationale=data.rationale,
                 name=data.name,
                 fiscal_year_start_month=data.fiscal_year_start_month,

@@ -21,7 +21,8 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from domain.shared import A, TechplanAggregate
 from infra.history import diff, history_item, version_as_of
 from projections import audit
-from services.api.common import check_limit, decode_cursor, encode_cursor, uuid_of
+from services.api.common import check_limit, decode_cursor, encode_cursor
+from services.api.params import Limit, PageCursor, instant
 from services.auth import READ
 from services.bootstrap import Container
 from services.commands.context import Context
@@ -33,18 +34,18 @@ def load_at(
     cls: type[A],
     aggregate_id: UUID,
     version: int | None,
-    as_of: datetime | None,
+    as_of: str | datetime | None,
 ) -> A:
     """The aggregate now, after version N, or after its last event at or before T."""
     what = cls.aggregate_type
     if version is not None and as_of is not None:
         raise Invalid("give either version or as_of, not both", field="as_of")
     if as_of is not None:
-        if as_of.tzinfo is None:
-            raise Invalid("as_of needs a time zone offset", field="as_of")
-        version = version_as_of(c.store.history(cls, aggregate_id, c.principal), as_of)
+        moment = instant(as_of, "as_of") if isinstance(as_of, str) else as_of
+        assert moment is not None
+        version = version_as_of(c.store.history(cls, aggregate_id, c.principal), moment)
         if version is None:
-            raise NotFound(f"{what} did not exist at {as_of.isoformat()}")
+            raise NotFound(f"{what} did not exist at {moment.isoformat()}")
     if version is not None and version < 1:
         raise NotFound(f"{what} has no version {version}")
     return c.store.load(cls, aggregate_id, c.principal, version=version)
@@ -53,18 +54,17 @@ def load_at(
 def history_router(kind: str, cls: type[TechplanAggregate]) -> Router:
     what = cls.aggregate_type
 
-    def visible(c: Context, raw_id: str) -> UUID:
+    def visible(c: Context, aggregate_id: UUID) -> UUID:
         c.principal.require(*READ)
-        aggregate_id = uuid_of(raw_id, what)
         c.store.check_visible(cls, aggregate_id, c.principal)
         return aggregate_id
 
     def history(
         container: NamedDependency[Container],
         context: NamedDependency[Context],
-        id: FromPath[str],
-        limit: FromQuery[int] = 50,
-        cursor: FromQuery[str | None] = None,
+        id: FromPath[UUID],
+        limit: Limit = 50,
+        cursor: PageCursor = None,
     ) -> dict[str, Any]:
         check_limit(limit)
         after = decode_cursor(cursor, int) or 0
@@ -83,7 +83,7 @@ def history_router(kind: str, cls: type[TechplanAggregate]) -> Router:
 
     def diff_view(
         context: NamedDependency[Context],
-        id: FromPath[str],
+        id: FromPath[UUID],
         from_: Annotated[int, QueryParameter(name="from")],
         to: FromQuery[int],
     ) -> dict[str, Any]:
@@ -102,14 +102,14 @@ def history_router(kind: str, cls: type[TechplanAggregate]) -> Router:
 
     handlers: list[Callable[..., Any]] = [
         get(
-            "/{id:str}/history",
+            "/{id:uuid}/history",
             sync_to_thread=True,
             operation_id=f"{kind}_history",
             summary=f"History of a {what}: one item per event, field-level changes",
             tags=["history"],
         )(history),
         get(
-            "/{id:str}/diff",
+            "/{id:uuid}/diff",
             sync_to_thread=True,
             operation_id=f"{kind}_diff",
             summary=f"Net field-level difference between two versions of a {what}",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Response, get
+from litestar import Request, Response, get
 from litestar.di import NamedDependency
 
 from domain.catalogue import event_types
+from services.auth import check_admin_token
 from services.bootstrap import Container
 
 
@@ -40,8 +41,9 @@ def ready(container: NamedDependency[Container]) -> Response[dict[str, Any]]:
 
 
 @get("/metrics", sync_to_thread=True, tags=["operations"], media_type="text/plain")
-def metrics(container: NamedDependency[Container]) -> str:
+def metrics(request: Request[Any, Any, Any], container: NamedDependency[Container]) -> str:
     c = container
+    check_admin_token(c.settings.admin_token, request.headers.get("authorization"))
     lines = [
         "# HELP techplan_projection_position Notification-log position of each projection.",
         "# TYPE techplan_projection_position gauge",

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody
 
 from domain.plan import TechnologyPlan
 from projections import plans as plans_view
-from services.api.common import client_list, resource, uuid_of
+from services.api.common import client_list, resource
 from services.api.history import load_at
+from services.api.params import AsOf, Limit, MinPosition, PageCursor, Version
 from services.api.patching import converted, given
 from services.api.tactical_schemas import (
     InitiativeActionIn,
@@ -31,17 +32,17 @@ from services.errors import NotFound
 
 
 class ClientPlansController(Controller):
-    path = "/v1/clients/{client_id:str}/plans"
+    path = "/v1/clients/{client_id:uuid}/plans"
     tags = ["plans"]
 
     @post("/", sync_to_thread=True, status_code=201)
     def create(
-        self, context: NamedDependency[Context], client_id: FromPath[str], data: JSONBody[PlanIn]
+        self, context: NamedDependency[Context], client_id: FromPath[UUID], data: JSONBody[PlanIn]
     ) -> Response[dict[str, Any]]:
         plan, position = commands.create_plan(
             context,
             commands.CreatePlan(
-                client_id=uuid_of(client_id, "client"),
+                client_id=client_id,
                 strategy_id=data.strategy_id,
                 title=data.title,
                 rationale=data.rationale,
@@ -54,10 +55,10 @@ class ClientPlansController(Controller):
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
-        client_id: FromPath[str],
-        limit: FromQuery[int] = 50,
-        cursor: FromQuery[str | None] = None,
-        min_position: FromQuery[int | None] = None,
+        client_id: FromPath[UUID],
+        limit: Limit = 50,
+        cursor: PageCursor = None,
+        min_position: MinPosition = None,
     ) -> dict[str, Any]:
         return await client_list(
             container,
@@ -72,32 +73,32 @@ class ClientPlansController(Controller):
 
 
 class PlanController(Controller):
-    path = "/v1/plans/{plan_id:str}"
+    path = "/v1/plans/{plan_id:uuid}"
     tags = ["plans"]
 
     @get("/", sync_to_thread=True)
     def get_plan(
         self,
         context: NamedDependency[Context],
-        plan_id: FromPath[str],
-        version: FromQuery[int | None] = None,
-        as_of: FromQuery[datetime | None] = None,
+        plan_id: FromPath[UUID],
+        version: Version = None,
+        as_of: AsOf = None,
     ) -> Response[dict[str, Any]]:
         context.principal.require(*READ)
-        plan = load_at(context, TechnologyPlan, uuid_of(plan_id, "plan"), version, as_of)
+        plan = load_at(context, TechnologyPlan, plan_id, version, as_of)
         return resource(plan.view())
 
     @post("/initiatives", sync_to_thread=True, status_code=201)
     def propose(
         self,
         context: NamedDependency[Context],
-        plan_id: FromPath[str],
+        plan_id: FromPath[UUID],
         data: JSONBody[InitiativeIn],
     ) -> Response[dict[str, Any]]:
         plan, position, initiative_id = commands.propose_initiative(
             context,
             commands.ProposeInitiative(
-                plan_id=uuid_of(plan_id, "plan"),
+                plan_id=plan_id,
                 title=data.title,
                 category=data.category,
                 goal_ids=data.goal_ids,
@@ -110,19 +111,19 @@ class PlanController(Controller):
         )
         return resource(plan.view(), status=201, position=position, created_id=str(initiative_id))
 
-    @patch("/initiatives/{initiative_id:str}", sync_to_thread=True)
+    @patch("/initiatives/{initiative_id:uuid}", sync_to_thread=True)
     def update_initiative(
         self,
         context: NamedDependency[Context],
-        plan_id: FromPath[str],
-        initiative_id: FromPath[str],
+        plan_id: FromPath[UUID],
+        initiative_id: FromPath[UUID],
         data: JSONBody[InitiativePatch],
     ) -> Response[dict[str, Any]]:
         plan, position = commands.update_initiative(
             context,
             commands.UpdateInitiative(
-                plan_id=uuid_of(plan_id, "plan"),
-                initiative_id=uuid_of(initiative_id, "initiative"),
+                plan_id=plan_id,
+                initiative_id=initiative_id,
                 rationale=data.rationale,
                 title=given(data.title),
                 category=given(data.category),
@@ -136,7 +137,7 @@ class PlanController(Controller):
         return resource(plan.view(), position=position)
 
     @post(
-        "/initiatives/{initiative_id:str}/{action:str}",
+        "/initiatives/{initiative_id:uuid}/{action:str}",
         sync_to_thread=True,
         status_code=200,
         description="`action`: approve, start, complete, defer (with a later target_quarter), "
@@ -145,8 +146,8 @@ class PlanController(Controller):
     def act(
         self,
         context: NamedDependency[Context],
-        plan_id: FromPath[str],
-        initiative_id: FromPath[str],
+        plan_id: FromPath[UUID],
+        initiative_id: FromPath[UUID],
         action: FromPath[str],
         data: JSONBody[InitiativeActionIn],
     ) -> Response[dict[str, Any]]:
@@ -156,8 +157,8 @@ class PlanController(Controller):
         plan, position = command(
             context,
             commands.MoveInitiative(
-                plan_id=uuid_of(plan_id, "plan"),
-                initiative_id=uuid_of(initiative_id, "initiative"),
+                plan_id=plan_id,
+                initiative_id=initiative_id,
                 rationale=data.rationale,
                 target_quarter=quarter(data.target_quarter),
             ),

@@ -28,37 +28,29 @@ from services.api.common import (
     in_thread,
     page,
     tenant_read,
-    uuid_of,
     visible_client,
+)
+from services.api.params import (
+    AggregateType,
+    IdFilter,
+    Instant,
+    Limit,
+    MinPosition,
+    PageCursor,
+    instant,
 )
 from services.auth import READ, Principal
 from services.bootstrap import Container
 from services.errors import Conflict, Invalid, NotFound
 
-AGGREGATE_TYPES = ("client", "strategy", "plan", "budget", "review")
 MAX_QUARTERS = 40
 
 
-def _id(raw: str | None, field: str) -> UUID | None:
-    if raw is None:
-        return None
-    try:
-        return UUID(raw)
-    except ValueError:
-        raise Invalid("not a valid id", field=field) from None
-
-
-def _moment(value: datetime | None, field: str) -> datetime | None:
-    if value is not None and (value.tzinfo is None or value.utcoffset() is None):
-        raise Invalid(f"{field} needs a time zone offset", field=field)
-    return value
-
-
-def _client(principal: Principal, raw: str) -> UUID:
+def _client(principal: Principal, client_id: UUID) -> UUID:
     """The path's client id; the read checks the key may see it (`visible_client`) in its
     own transaction."""
     principal.require(*READ)
-    return uuid_of(raw, "client")
+    return client_id
 
 
 class AuditController(Controller):
@@ -70,38 +62,32 @@ class AuditController(Controller):
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
-        client_id: FromQuery[str | None] = None,
-        aggregate_id: FromQuery[str | None] = None,
-        aggregate_type: FromQuery[str | None] = None,
-        actor_id: FromQuery[str | None] = None,
+        client_id: IdFilter = None,
+        aggregate_id: IdFilter = None,
+        aggregate_type: FromQuery[AggregateType | None] = None,
+        actor_id: Annotated[str | None, QueryParameter(min_length=1, max_length=200)] = None,
         event_type: Annotated[str | None, QueryParameter(name="type")] = None,
-        since: FromQuery[datetime | None] = None,
-        until: FromQuery[datetime | None] = None,
-        q: FromQuery[str | None] = None,
-        limit: FromQuery[int] = 50,
-        cursor: FromQuery[str | None] = None,
-        min_position: FromQuery[int | None] = None,
+        since: Instant = None,
+        until: Instant = None,
+        q: Annotated[str | None, QueryParameter(max_length=500, description="text search")] = None,
+        limit: Limit = 50,
+        cursor: PageCursor = None,
+        min_position: MinPosition = None,
     ) -> dict[str, Any]:
         principal.require(*READ)
         check_limit(limit)
-        client = _id(client_id, "client_id")
-        if aggregate_type is not None and aggregate_type not in AGGREGATE_TYPES:
-            raise Invalid(
-                f"aggregate_type is one of {', '.join(AGGREGATE_TYPES)}", field="aggregate_type"
-            )
+        client = client_id
         if event_type is not None and event_type not in event_classes():
             raise Invalid("not an event type (see /v1/event-types)", field="type")
-        if q is not None and len(q) > 500:
-            raise Invalid("q is at most 500 characters", field="q")
         where = audit.AuditFilter(
             client_ids=principal.client_ids,
             client_id=client,
-            aggregate_id=_id(aggregate_id, "aggregate_id"),
+            aggregate_id=aggregate_id,
             aggregate_type=aggregate_type,
             actor_id=actor_id,
             type=event_type,
-            since=_moment(since, "since"),
-            until=_moment(until, "until"),
+            since=instant(since, "since"),
+            until=instant(until, "until"),
             q=q,
         )
         before = decode_cursor(cursor, int)
@@ -125,9 +111,9 @@ class PortfolioController(Controller):
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
-        limit: FromQuery[int] = 50,
-        cursor: FromQuery[str | None] = None,
-        min_position: FromQuery[int | None] = None,
+        limit: Limit = 50,
+        cursor: PageCursor = None,
+        min_position: MinPosition = None,
     ) -> dict[str, Any]:
         principal.require(*READ)
         check_limit(limit)
@@ -146,7 +132,7 @@ class PortfolioController(Controller):
 
 
 class ClientReadsController(Controller):
-    path = "/v1/clients/{client_id:str}"
+    path = "/v1/clients/{client_id:uuid}"
     tags = ["portfolio"]
 
     @get("/roadmap", summary="Initiatives by fiscal quarter, with costs")
@@ -154,10 +140,10 @@ class ClientReadsController(Controller):
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
-        client_id: FromPath[str],
+        client_id: FromPath[UUID],
         from_: Annotated[str | None, QueryParameter(name="from")] = None,
         to: FromQuery[str | None] = None,
-        min_position: FromQuery[int | None] = None,
+        min_position: MinPosition = None,
     ) -> dict[str, Any]:
         client = _client(principal, client_id)
         first = FiscalQuarter.parse(from_, field="from") if from_ is not None else None
@@ -175,8 +161,8 @@ class ClientReadsController(Controller):
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
-        client_id: FromPath[str],
-        min_position: FromQuery[int | None] = None,
+        client_id: FromPath[UUID],
+        min_position: MinPosition = None,
     ) -> dict[str, Any]:
         client = _client(principal, client_id)
         await fresh(container, min_position, [alignment.projection.name])
@@ -192,13 +178,13 @@ class ClientReadsController(Controller):
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
-        client_id: FromPath[str],
-        since: FromQuery[datetime | None] = None,
-        since_review: FromQuery[str | None] = None,
-        until: FromQuery[datetime | None] = None,
-        min_position: FromQuery[int | None] = None,
-        limit: FromQuery[int] = 50,
-        cursor: FromQuery[str | None] = None,
+        client_id: FromPath[UUID],
+        since: Instant = None,
+        since_review: FromQuery[UUID | None] = None,
+        until: Instant = None,
+        min_position: MinPosition = None,
+        limit: Limit = 50,
+        cursor: PageCursor = None,
     ) -> dict[str, Any]:
         """Decisions are paged (`limit`, `cursor`, `next_cursor`); the net changes of the
         aggregates come with the first page (each from two loads of the aggregate, at the
@@ -210,15 +196,12 @@ class ClientReadsController(Controller):
         after = decode_cursor(cursor, int)
         if (since is None) == (since_review is None):
             raise Invalid("give either since or since_review", field="since")
-        _moment(since, "since")
-        _moment(until, "until")
+        start_at, until_at = instant(since, "since"), instant(until, "until")
         after_position = None
-        start = None if since is None else rfc3339(since)
+        start = None if start_at is None else rfc3339(start_at)
         if since_review is not None:
             # The review is one resource: read it from the event store, always current.
-            review = await in_thread(
-                container.store.load, Review, uuid_of(since_review, "review"), principal
-            )
+            review = await in_thread(container.store.load, Review, since_review, principal)
             if review.client_id != client.id:
                 raise NotFound("review not found")
             if review.completed_position is None:
@@ -226,16 +209,16 @@ class ClientReadsController(Controller):
             after_position, start = review.completed_position, review.completed_at
         await fresh(container, min_position, [audit.projection.name])
         where = audit.AuditFilter(
-            client_id=client.id, since=since, until=until, after_position=after_position
+            client_id=client.id, since=start_at, until=until_at, after_position=after_position
         )
         rows, touched = await tenant_read(container, principal, _changes, where, after, limit)
         decisions = page(rows, limit)
         nets = await in_thread(lambda: [_net(container, row) for row in touched])
         return {
             "since": start,
-            "since_review": since_review,
+            "since_review": None if since_review is None else str(since_review),
             "since_position": after_position,
-            "until": None if until is None else rfc3339(until),
+            "until": None if until_at is None else rfc3339(until_at),
             "decisions": decisions["items"],
             "next_cursor": decisions["next_cursor"],
             "aggregates": [a for a in nets if a["changes"]],

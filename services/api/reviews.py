@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody
 
 from domain.review import Review
 from projections import reviews as reviews_view
-from services.api.common import client_list, resource, uuid_of
+from services.api.common import client_list, resource
 from services.api.history import load_at
+from services.api.params import AsOf, Limit, MinPosition, PageCursor, Version
 from services.api.schemas import ReviewComplete, ReviewIn, ReviewPatch
 from services.auth import READ, Principal
 from services.bootstrap import Container
@@ -21,20 +22,20 @@ from services.commands.context import Context
 
 
 class ClientReviewsController(Controller):
-    path = "/v1/clients/{client_id:str}/reviews"
+    path = "/v1/clients/{client_id:uuid}/reviews"
     tags = ["reviews"]
 
     @post("/", sync_to_thread=True, status_code=201)
     def create(
         self,
         context: NamedDependency[Context],
-        client_id: FromPath[str],
+        client_id: FromPath[UUID],
         data: JSONBody[ReviewIn],
     ) -> Response[dict[str, Any]]:
         review, position = commands.create_review(
             context,
             commands.CreateReview(
-                client_id=uuid_of(client_id, "client"),
+                client_id=client_id,
                 title=data.title,
                 scheduled_for=data.scheduled_for,
                 attendees=data.attendees,
@@ -47,10 +48,10 @@ class ClientReviewsController(Controller):
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
-        client_id: FromPath[str],
-        limit: FromQuery[int] = 50,
-        cursor: FromQuery[str | None] = None,
-        min_position: FromQuery[int | None] = None,
+        client_id: FromPath[UUID],
+        limit: Limit = 50,
+        cursor: PageCursor = None,
+        min_position: MinPosition = None,
     ) -> dict[str, Any]:
         return await client_list(
             container,
@@ -65,32 +66,32 @@ class ClientReviewsController(Controller):
 
 
 class ReviewController(Controller):
-    path = "/v1/reviews/{review_id:str}"
+    path = "/v1/reviews/{review_id:uuid}"
     tags = ["reviews"]
 
     @get("/", sync_to_thread=True)
     def get_review(
         self,
         context: NamedDependency[Context],
-        review_id: FromPath[str],
-        version: FromQuery[int | None] = None,
-        as_of: FromQuery[datetime | None] = None,
+        review_id: FromPath[UUID],
+        version: Version = None,
+        as_of: AsOf = None,
     ) -> Response[dict[str, Any]]:
         context.principal.require(*READ)
-        review = load_at(context, Review, uuid_of(review_id, "review"), version, as_of)
+        review = load_at(context, Review, review_id, version, as_of)
         return resource(review.view())
 
     @patch("/", sync_to_thread=True)
     def update(
         self,
         context: NamedDependency[Context],
-        review_id: FromPath[str],
+        review_id: FromPath[UUID],
         data: JSONBody[ReviewPatch],
     ) -> Response[dict[str, Any]]:
         review, position = commands.update_review(
             context,
             commands.UpdateReview(
-                review_id=uuid_of(review_id, "review"),
+                review_id=review_id,
                 rationale=data.rationale,
                 title=data.title,
                 scheduled_for=data.scheduled_for,
@@ -103,11 +104,11 @@ class ReviewController(Controller):
     def complete(
         self,
         context: NamedDependency[Context],
-        review_id: FromPath[str],
+        review_id: FromPath[UUID],
         data: JSONBody[ReviewComplete | None] = None,
     ) -> Response[dict[str, Any]]:
         done = data or ReviewComplete()
         review, position = commands.complete_review(
-            context, uuid_of(review_id, "review"), done.summary, done.rationale
+            context, review_id, done.summary, done.rationale
         )
         return resource(review.view(), position=position)

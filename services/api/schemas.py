@@ -11,13 +11,14 @@ from msgspec import Meta
 
 from domain.shared import Priority, Role
 
-# Names and titles: 1-200 characters, no control characters, not only spaces.
+# Names and titles: 1-200 characters, no control characters, not only spaces (one character
+# that is neither, rather than a lookahead: schema-driven generators cannot build lookaheads).
 Name = Annotated[
     str,
     Meta(
         min_length=1,
         max_length=200,
-        pattern=r"^(?=[\s\S]*\S)[^\x00-\x1f\x7f-\x9f]*$",
+        pattern=r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
         description="1-200 characters, no control characters",
     ),
 ]
@@ -35,7 +36,7 @@ Rationale = Annotated[
     Meta(
         min_length=1,
         max_length=4000,
-        pattern=r"^(?=[\s\S]*\S)[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$",
+        pattern=r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b-\x1f\x7f-\x9f]*$",
         description="why: 1-4,000 characters",
     ),
 ]

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody
 
 from domain.strategy import Strategy
 from projections import strategies as strategies_view
-from services.api.common import client_list, resource, uuid_of
+from services.api.common import client_list, resource
 from services.api.history import load_at
+from services.api.params import AsOf, Limit, MinPosition, PageCursor, Version
 from services.api.schemas import DecisionIn, GoalIn, GoalPatch, PrincipleIn, StrategyIn
 from services.auth import READ, Principal
 from services.bootstrap import Container
@@ -21,20 +22,20 @@ from services.commands.context import Context
 
 
 class ClientStrategiesController(Controller):
-    path = "/v1/clients/{client_id:str}/strategies"
+    path = "/v1/clients/{client_id:uuid}/strategies"
     tags = ["strategies"]
 
     @post("/", sync_to_thread=True, status_code=201)
     def create(
         self,
         context: NamedDependency[Context],
-        client_id: FromPath[str],
+        client_id: FromPath[UUID],
         data: JSONBody[StrategyIn],
     ) -> Response[dict[str, Any]]:
         strategy, position = commands.create_strategy(
             context,
             commands.CreateStrategy(
-                client_id=uuid_of(client_id, "client"),
+                client_id=client_id,
                 title=data.title,
                 vision=data.vision,
                 rationale=data.rationale,
@@ -47,10 +48,10 @@ class ClientStrategiesController(Controller):
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
-        client_id: FromPath[str],
-        limit: FromQuery[int] = 50,
-        cursor: FromQuery[str | None] = None,
-        min_position: FromQuery[int | None] = None,
+        client_id: FromPath[UUID],
+        limit: Limit = 50,
+        cursor: PageCursor = None,
+        min_position: MinPosition = None,
     ) -> dict[str, Any]:
         return await client_list(
             container,
@@ -65,32 +66,32 @@ class ClientStrategiesController(Controller):
 
 
 class StrategyController(Controller):
-    path = "/v1/strategies/{strategy_id:str}"
+    path = "/v1/strategies/{strategy_id:uuid}"
     tags = ["strategies"]
 
     @get("/", sync_to_thread=True)
     def get_strategy(
         self,
         context: NamedDependency[Context],
-        strategy_id: FromPath[str],
-        version: FromQuery[int | None] = None,
-        as_of: FromQuery[datetime | None] = None,
+        strategy_id: FromPath[UUID],
+        version: Version = None,
+        as_of: AsOf = None,
     ) -> Response[dict[str, Any]]:
         context.principal.require(*READ)
-        strategy = load_at(context, Strategy, uuid_of(strategy_id, "strategy"), version, as_of)
+        strategy = load_at(context, Strategy, strategy_id, version, as_of)
         return resource(strategy.view())
 
     @post("/goals", sync_to_thread=True, status_code=201)
     def add_goal(
         self,
         context: NamedDependency[Context],
-        strategy_id: FromPath[str],
+        strategy_id: FromPath[UUID],
         data: JSONBody[GoalIn],
     ) -> Response[dict[str, Any]]:
         strategy, position, goal_id = commands.add_goal(
             context,
             commands.AddGoal(
-                strategy_id=uuid_of(strategy_id, "strategy"),
+                strategy_id=strategy_id,
                 title=data.title,
                 description=data.description,
                 priority=data.priority,
@@ -99,19 +100,19 @@ class StrategyController(Controller):
         )
         return resource(strategy.view(), status=201, position=position, created_id=str(goal_id))
 
-    @patch("/goals/{goal_id:str}", sync_to_thread=True)
+    @patch("/goals/{goal_id:uuid}", sync_to_thread=True)
     def update_goal(
         self,
         context: NamedDependency[Context],
-        strategy_id: FromPath[str],
-        goal_id: FromPath[str],
+        strategy_id: FromPath[UUID],
+        goal_id: FromPath[UUID],
         data: JSONBody[GoalPatch],
     ) -> Response[dict[str, Any]]:
         strategy, position = commands.update_goal(
             context,
             commands.UpdateGoal(
-                strategy_id=uuid_of(strategy_id, "strategy"),
-                goal_id=uuid_of(goal_id, "goal"),
+                strategy_id=strategy_id,
+                goal_id=goal_id,
                 rationale=data.rationale,
                 title=data.title,
                 description=data.description,
@@ -120,28 +121,26 @@ class StrategyController(Controller):
         )
         return resource(strategy.view(), position=position)
 
-    @post("/goals/{goal_id:str}/retire", sync_to_thread=True, status_code=200)
+    @post("/goals/{goal_id:uuid}/retire", sync_to_thread=True, status_code=200)
     def retire_goal(
         self,
         context: NamedDependency[Context],
-        strategy_id: FromPath[str],
-        goal_id: FromPath[str],
+        strategy_id: FromPath[UUID],
+        goal_id: FromPath[UUID],
         data: JSONBody[DecisionIn],
     ) -> Response[dict[str, Any]]:
-        strategy, position = commands.retire_goal(
-            context, uuid_of(strategy_id, "strategy"), uuid_of(goal_id, "goal"), data.rationale
-        )
+        strategy, position = commands.retire_goal(context, strategy_id, goal_id, data.rationale)
         return resource(strategy.view(), position=position)
 
     @post("/principles", sync_to_thread=True, status_code=201)
     def add_principle(
         self,
         context: NamedDependency[Context],
-        strategy_id: FromPath[str],
+        strategy_id: FromPath[UUID],
         data: JSONBody[PrincipleIn],
     ) -> Response[dict[str, Any]]:
         strategy, position, principle_id = commands.add_principle(
-            context, uuid_of(strategy_id, "strategy"), data.statement, data.rationale
+            context, strategy_id, data.statement, data.rationale
         )
         return resource(
             strategy.view(), status=201, position=position, created_id=str(principle_id)
@@ -151,22 +150,18 @@ class StrategyController(Controller):
     def adopt(
         self,
         context: NamedDependency[Context],
-        strategy_id: FromPath[str],
+        strategy_id: FromPath[UUID],
         data: JSONBody[DecisionIn],
     ) -> Response[dict[str, Any]]:
-        strategy, position = commands.adopt(
-            context, uuid_of(strategy_id, "strategy"), data.rationale
-        )
+        strategy, position = commands.adopt(context, strategy_id, data.rationale)
         return resource(strategy.view(), position=position)
 
     @post("/archive", sync_to_thread=True, status_code=200)
     def archive(
         self,
         context: NamedDependency[Context],
-        strategy_id: FromPath[str],
+        strategy_id: FromPath[UUID],
         data: JSONBody[DecisionIn],
     ) -> Response[dict[str, Any]]:
-        strategy, position = commands.archive(
-            context, uuid_of(strategy_id, "strategy"), data.rationale
-        )
+        strategy, position = commands.archive(context, strategy_id, data.rationale)
         return resource(strategy.view(), position=position)

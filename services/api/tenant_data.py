@@ -16,7 +16,6 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Stream
 
 from services import auth
-from services.api.common import uuid_of
 from services.bootstrap import Container
 from services.tenancy.export import export_lines
 from services.tenancy.purge import purge_tenant
@@ -31,7 +30,7 @@ class TenantDataController(Controller):
     tags = ["operator"]
 
     @get(
-        "/{tenant_id:str}/export",
+        "/{tenant_id:uuid}/export",
         sync_to_thread=True,
         media_type=NDJSON,
         description="Every event of the tenant in position order with its stored form, the "
@@ -42,10 +41,10 @@ class TenantDataController(Controller):
         self,
         request: Request[Any, Any, Any],
         container: NamedDependency[Container],
-        tenant_id: FromPath[str],
+        tenant_id: FromPath[UUID],
     ) -> Stream:
         _check_operator(request, container)
-        lines = export_lines(container.db, container.store.app, uuid_of(tenant_id, "tenant"))
+        lines = export_lines(container.db, container.store.app, tenant_id)
         first = next(lines)  # a missing tenant is a 404 before the stream starts
         return Stream(_chain(first, lines), media_type=NDJSON)
 
@@ -74,16 +73,16 @@ class TenantDataController(Controller):
         )
         return Response(result, status_code=201)
 
-    @delete("/{tenant_id:str}", sync_to_thread=True, status_code=200)
+    @delete("/{tenant_id:uuid}", sync_to_thread=True, status_code=200)
     def purge(
         self,
         request: Request[Any, Any, Any],
         container: NamedDependency[Container],
-        tenant_id: FromPath[str],
+        tenant_id: FromPath[UUID],
         confirm: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
         _check_operator(request, container)
-        tid: UUID = uuid_of(tenant_id, "tenant")
+        tid: UUID = tenant_id
         return purge_tenant(container.db, container.store.app, tid, confirm=confirm, by="operator")
 
 

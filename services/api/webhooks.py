@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
+from uuid import UUID
 
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency
@@ -16,8 +17,8 @@ from services.api.common import (
     fresh,
     in_thread,
     page,
-    uuid_of,
 )
+from services.api.params import Limit, MinPosition, PageCursor
 from services.api.schemas import Body, Text
 from services.auth import ADMIN, Principal
 from services.bootstrap import Container
@@ -84,8 +85,8 @@ class WebhookController(Controller):
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
-        limit: FromQuery[int] = 50,
-        cursor: FromQuery[str | None] = None,
+        limit: Limit = 50,
+        cursor: PageCursor = None,
     ) -> dict[str, Any]:
         _require_admin(principal)
         check_limit(limit)
@@ -95,24 +96,24 @@ class WebhookController(Controller):
             )
         return page(rows, limit)
 
-    @get("/{webhook_id:str}", sync_to_thread=True)
+    @get("/{webhook_id:uuid}", sync_to_thread=True)
     def get_webhook(
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
-        webhook_id: FromPath[str],
+        webhook_id: FromPath[UUID],
     ) -> Response[dict[str, Any]]:
         _require_admin(principal)
         with container.db.tenant_tx(principal.tenant_id) as cur:
-            row = webhooks.get(cur, uuid_of(webhook_id, "webhook"))
+            row = webhooks.get(cur, webhook_id)
         return _tagged(webhooks.view(row))
 
-    @patch("/{webhook_id:str}", sync_to_thread=True)
+    @patch("/{webhook_id:uuid}", sync_to_thread=True)
     def update(
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
-        webhook_id: FromPath[str],
+        webhook_id: FromPath[UUID],
         precondition: NamedDependency[Precondition],
         data: JSONBody[WebhookPatch],
     ) -> Response[dict[str, Any]]:
@@ -124,51 +125,47 @@ class WebhookController(Controller):
             status=data.status,
         )
         with container.db.tenant_tx(principal.tenant_id) as cur:
-            view = webhooks.update(
-                container, cur, uuid_of(webhook_id, "webhook"), changes, precondition.version()
-            )
+            view = webhooks.update(container, cur, webhook_id, changes, precondition.version())
         return _tagged(view)
 
-    @delete("/{webhook_id:str}", sync_to_thread=True, status_code=204)
+    @delete("/{webhook_id:uuid}", sync_to_thread=True, status_code=204)
     def remove(
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
-        webhook_id: FromPath[str],
+        webhook_id: FromPath[UUID],
         precondition: NamedDependency[Precondition],
     ) -> None:
         _require_admin(principal)
         with container.db.tenant_tx(principal.tenant_id) as cur:
-            webhooks.delete(cur, uuid_of(webhook_id, "webhook"), precondition.version())
+            webhooks.delete(cur, webhook_id, precondition.version())
 
-    @post("/{webhook_id:str}/rotate-secret", sync_to_thread=True, status_code=200)
+    @post("/{webhook_id:uuid}/rotate-secret", sync_to_thread=True, status_code=200)
     def rotate_secret(
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
-        webhook_id: FromPath[str],
+        webhook_id: FromPath[UUID],
         precondition: NamedDependency[Precondition],
     ) -> dict[str, Any]:
         _require_admin(principal)
         with container.db.tenant_tx(principal.tenant_id) as cur:
-            return webhooks.rotate_secret(
-                container, cur, uuid_of(webhook_id, "webhook"), precondition.version()
-            )
+            return webhooks.rotate_secret(container, cur, webhook_id, precondition.version())
 
-    @get("/{webhook_id:str}/deliveries")
+    @get("/{webhook_id:uuid}/deliveries")
     async def list_deliveries(
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
-        webhook_id: FromPath[str],
+        webhook_id: FromPath[UUID],
         status: FromQuery[str | None] = None,
-        limit: FromQuery[int] = 50,
-        cursor: FromQuery[str | None] = None,
-        min_position: FromQuery[int | None] = None,
+        limit: Limit = 50,
+        cursor: PageCursor = None,
+        min_position: MinPosition = None,
     ) -> dict[str, Any]:
         _require_admin(principal)
         check_limit(limit)
-        subscription_id = uuid_of(webhook_id, "webhook")
+        subscription_id = webhook_id
         before = decode_cursor(cursor, int)
         await fresh(container, min_position, ["webhooks"])
 
@@ -183,31 +180,29 @@ class WebhookController(Controller):
         return page(await in_thread(read), limit)
 
     @post(
-        "/{webhook_id:str}/deliveries/{delivery_id:str}/retry", sync_to_thread=True, status_code=202
+        "/{webhook_id:uuid}/deliveries/{delivery_id:uuid}/retry",
+        sync_to_thread=True,
+        status_code=202,
     )
     def retry(
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
-        webhook_id: FromPath[str],
-        delivery_id: FromPath[str],
+        webhook_id: FromPath[UUID],
+        delivery_id: FromPath[UUID],
     ) -> dict[str, Any]:
         _require_admin(principal)
         with container.db.tenant_tx(principal.tenant_id) as cur:
-            return webhooks.retry(
-                cur, uuid_of(webhook_id, "webhook"), uuid_of(delivery_id, "delivery")
-            )
+            return webhooks.retry(cur, webhook_id, delivery_id)
 
-    @post("/{webhook_id:str}/replay", sync_to_thread=True, status_code=202)
+    @post("/{webhook_id:uuid}/replay", sync_to_thread=True, status_code=202)
     def replay(
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
-        webhook_id: FromPath[str],
+        webhook_id: FromPath[UUID],
         data: JSONBody[ReplayIn],
     ) -> dict[str, Any]:
         _require_admin(principal)
         with container.db.tenant_tx(principal.tenant_id) as cur:
-            return webhooks.request_replay(
-                container, cur, uuid_of(webhook_id, "webhook"), data.since_position
-            )
+            return webhooks.request_replay(container, cur, webhook_id, data.since_position)

@@ -99,7 +99,10 @@ def test_list_is_paged_and_honours_min_position(api: Api) -> None:
 def test_list_parameters_are_checked(api: Api) -> None:
     assert api.get("/v1/clients", params={"limit": 0}).status_code == 422
     assert api.get("/v1/clients", params={"limit": 501}).status_code == 422
-    assert api.get("/v1/clients", params={"cursor": "!!!"}).status_code == 400
+    # a cursor outside the declared alphabet is refused by the schema (422), a well-formed one
+    # that decodes to nothing of ours by the handler (400)
+    assert api.get("/v1/clients", params={"cursor": "!!!"}).status_code == 422
+    assert api.get("/v1/clients", params={"cursor": "AAAA"}).status_code == 400
     assert api.get("/v1/clients", params={"limit": "many"}).status_code in (400, 422)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from litestar.testing import TestClient
 
 from tests.api.conftest import Api
+from tests.conftest import OPERATOR_TOKEN
 
 
 def test_malformed_json_is_400_problem(api: Api) -> None:
@@ -104,7 +105,8 @@ def test_health(http: TestClient[Any]) -> None:
 
 
 def test_metrics(http: TestClient[Any]) -> None:
-    r = http.get("/metrics")
+    assert http.get("/metrics").status_code == 401  # the operator token only (API.md)
+    r = http.get("/metrics", headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"})
     assert r.status_code == 200
     assert 'techplan_projection_lag{projection="clients"}' in r.text
 

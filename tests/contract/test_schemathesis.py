@@ -1,0 +1,159 @@
+"""Schemathesis over the whole OpenAPI document: its coverage, fuzzing and stateful phases
+against a real `techplan dev` process (API and worker, demo data loaded, rate limits off), with
+a fixed seed and bounded examples. It must find no 5xx and no answer that breaks the schema.
+
+The run's figures (test cases generated, per phase) are printed; `-s` shows them.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.integration.readside import own_database
+from tests.integration.server import free_port, server_env
+
+SEED = 20261206
+# Operations left out, and why: purging a tenant would purge the demo tenant the run's key
+# belongs to once the fuzzer learns its id (tests/integration/test_tenant_data.py covers it).
+EXCLUDED = ["DELETE /admin/v1/tenants/{tenant_id}"]
+
+CONFIG = """
+seed = {seed}
+headers = {{ Authorization = "Bearer {key}" }}
+request-timeout = 20
+
+[generation]
+max-examples = {examples}
+
+[phases.coverage]
+enabled = true
+# Methods a path does not have are answered 405 by the router before any handler runs (one
+# test in tests/api/test_conventions.py); sending each to every path would double the run.
+unexpected-methods = []
+
+[phases.fuzzing]
+enabled = true
+
+[phases.stateful]
+enabled = true
+max-steps = {steps}
+
+[checks]
+not_a_server_error.enabled = true
+response_schema_conformance.enabled = true
+status_code_conformance.enabled = true
+content_type_conformance.enabled = true
+response_headers_conformance.enabled = true
+negative_data_rejection.enabled = true
+# A declared 4xx that no schema can foresee: an opaque cursor that decodes to nothing (400),
+# a rule on the current state (409), a domain rule across fields (422).
+positive_data_acceptance.expected-statuses = [
+    "2XX", "400", "401", "403", "404", "409", "412", "422"
+]
+
+# Litestar's automatic OPTIONS answer lists only some of a path's methods in `Allow` (the
+# 405 answer lists them all); OPTIONS is not part of the contract.
+allow_header_conformance.enabled = false
+
+[[operations]]
+include-path-regex = "^/admin/|^/metrics$"
+headers = {{ Authorization = "Bearer {operator}" }}
+"""
+
+
+@contextmanager
+def dev_server(settings: Any, data_dir: Path) -> Iterator[tuple[str, str]]:
+    """`techplan dev` on a database of its own: yields its base URL and the demo admin key."""
+    port = free_port()
+    env = server_env(settings, TECHPLAN_DATA_DIR=str(data_dir))
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "services.cli", "dev", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 180
+            while True:
+                try:
+                    if httpx.get(f"{base}/health/ready", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise RuntimeError(f"techplan dev did not start:\n{log.read().decode()}")
+                time.sleep(0.2)
+            yield base, (data_dir / "demo-key").read_text().strip()
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            log.seek(0)
+            print(f"--- techplan dev on port {port} ---\n{log.read().decode()[-5000:]}")
+
+
+def run_schemathesis(base: str, key: str, operator: str, out: Path, **bounds: int) -> Any:
+    config = out / "schemathesis.toml"
+    config.write_text(CONFIG.format(seed=SEED, key=key, operator=operator, **bounds))
+    command = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(config), "--no-color"]
+    command += ["run", f"{base}/schema/openapi.json", "--workers", "2"]
+    command += ["--report", "ndjson", "--report-dir", str(out / "report")]
+    for label in EXCLUDED:
+        method, path = label.split(" ", 1)
+        command += ["--exclude-by", f'method == "{method}" and path == "{path}"']
+    return subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=out)
+
+
+def figures(report_dir: Path) -> dict[str, Any]:
+    """Test cases run per phase and the failures found, from the ndjson report."""
+    cases: Counter[str] = Counter()
+    failures: Counter[str] = Counter()
+    for path in report_dir.glob("*.ndjson"):
+        for line in path.read_text().splitlines():
+            event = json.loads(line)
+            name, body = next(iter(event.items()))
+            if name not in ("ScenarioFinished", "FuzzScenarioFinished"):
+                continue
+            recorder = body.get("recorder") or {}
+            phase = body.get("phase") or "fuzz"
+            cases[phase] += len(recorder.get("cases") or {})
+            for checks in (recorder.get("checks") or {}).values():
+                for check in checks:
+                    if check.get("status") == "failure":
+                        failures[check.get("name", "?")] += 1
+    return {"cases": dict(cases), "total": sum(cases.values()), "failures": dict(failures)}
+
+
+def test_schemathesis_finds_no_server_error_and_no_answer_off_the_schema(
+    settings: Any, tmp_path: Path
+) -> None:
+    with (
+        own_database() as url,
+        dev_server(settings.with_(database_url=url), tmp_path) as (
+            base,
+            key,
+        ),
+    ):
+        result = run_schemathesis(base, key, settings.admin_token, tmp_path, examples=5, steps=10)
+    found = figures(tmp_path / "report")
+    print(f"schemathesis: {json.dumps(found)}")
+    summary = result.stdout[result.stdout.find("FAILURES") :] or result.stdout[-6000:]
+    assert result.returncode == 0, summary[-30000:] + result.stderr[-3000:]
+    assert found["total"] > 500, found  # the run did reach the operations
