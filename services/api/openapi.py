@@ -4,12 +4,15 @@ say from the handlers' signatures:
 - request bodies as msgspec states them: the schema of each request Struct is msgspec's own
   (`msgspec.json.schema_components`), so the document says exactly what the decoder accepts
   (Litestar's rendering drops constraints on list items and unknown-field refusal);
-- which operations take the operator token and which none.
+- which operations take the operator token and which none;
+- links from each creating operation (a 201) to the operations that use what it created, so
+  a generated client and a stateful tester know where each path id comes from.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -50,6 +53,7 @@ def request_schemas() -> dict[str, Any]:
 def finish(doc: dict[str, Any]) -> dict[str, Any]:
     doc.setdefault("components", {}).setdefault("schemas", {}).update(request_schemas())
     _security(doc)
+    _links(doc)
     for path, item in doc.get("paths", {}).items():
         for operation in item.values():
             if isinstance(operation, dict):
@@ -59,21 +63,11 @@ def finish(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _parameter(path: str, parameter: dict[str, Any]) -> None:
-    """A parameter is present or absent, never null: Litestar's `oneOf [T, null]` (with T's
-    constraints beside it) becomes T with its constraints."""
+    """Litestar reads an optional query parameter given as `null` as absent, which its
+    `oneOf [T, null]` says; the audit's event type is one of the catalogue's."""
     schema = parameter.get("schema", {})
-    branches = schema.get("oneOf")
-    if isinstance(branches, list) and len(branches) == 2 and {"type": "null"} in branches:
-        kept = next(b for b in branches if b != {"type": "null"})
-        schema = {**kept, **{k: v for k, v in schema.items() if k != "oneOf"}}
-    if isinstance(schema.get("type"), list):
-        types = [t for t in schema["type"] if t != "null"]
-        schema["type"] = types[0] if len(types) == 1 else types
-    if "enum" in schema:
-        schema["enum"] = [v for v in schema["enum"] if v is not None]
     if path == "/v1/audit" and parameter["name"] == "type":
-        schema["enum"] = list(event_classes())
-    parameter["schema"] = schema
+        schema["oneOf"] = [{"type": "string", "enum": list(event_classes())}, {"type": "null"}]
 
 
 def _security(doc: dict[str, Any]) -> None:
@@ -88,6 +82,45 @@ def _security(doc: dict[str, Any]) -> None:
                 operation["security"] = []
             elif takes_operator_token(path):
                 operation["security"] = [{"operatorToken": []}]
+
+
+def _links(doc: dict[str, Any]) -> None:
+    """A resource created under a client lives at /v1/<kind>/{id} (its id in the answer's
+    `id`); one created at a collection without ids lives below it (`id` too); an item of a
+    resource (a goal, an initiative, a line) below the resource (`created_id`, the answer
+    being the parent). Path ids the creating request had are passed on as they were."""
+    operations = [
+        (path, operation)
+        for path, item in doc.get("paths", {}).items()
+        for operation in item.values()
+        if isinstance(operation, dict) and "operationId" in operation
+    ]
+    for path, operation in operations:
+        created = operation.get("responses", {}).get("201")
+        if created is None or path.startswith("/admin/v1/tenants/import"):
+            continue
+        known = set(re.findall(r"\{(\w+)\}", path))
+        if path.startswith("/v1/clients/{client_id}/"):
+            base, source = "/v1/" + path.rsplit("/", 1)[1], "$response.body#/id"
+        elif not known:
+            base, source = path, "$response.body#/id"
+        else:
+            base, source = path, "$response.body#/created_id"
+        links: dict[str, Any] = {}
+        for target, used in operations:
+            if not target.startswith(base + "/{"):
+                continue
+            new = target[len(base) + 2 :].split("}", 1)[0]
+            parameters = {new: source}
+            for name in re.findall(r"\{(\w+)\}", target):
+                if name in known and name != new:
+                    parameters[name] = f"$request.path.{name}"
+            links[used["operationId"]] = {
+                "operationId": used["operationId"],
+                "parameters": parameters,
+            }
+        if links:
+            created["links"] = links
 
 
 class FinishedDocument(JsonRenderPlugin):

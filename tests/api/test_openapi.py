@@ -40,10 +40,32 @@ def test_security_per_operation(http: TestClient[Any]) -> None:
     assert "security" not in paths["/v1/clients"]["post"]  # the API key, the default
 
 
-def test_query_parameters_are_never_null(http: TestClient[Any]) -> None:
-    for item in document(http)["paths"].values():
-        for operation in item.values():
-            for parameter in operation.get("parameters", []):
-                schema = parameter["schema"]
-                assert "oneOf" not in schema and "null" not in str(schema.get("type")), parameter
-                assert None not in schema.get("enum", []), parameter
+def test_creating_operations_link_to_what_uses_their_ids(http: TestClient[Any]) -> None:
+    paths = document(http)["paths"]
+
+    def links(path: str) -> dict[str, Any]:
+        return dict(paths[path]["post"]["responses"]["201"]["links"])
+
+    client = links("/v1/clients")
+    assert client["V1ClientsClientIdGetClient"]["parameters"] == {"client_id": "$response.body#/id"}
+    assert client["clients_history"]["parameters"] == {"id": "$response.body#/id"}
+    strategy = links("/v1/clients/{client_id}/strategies")
+    assert strategy["V1StrategiesStrategyIdGoalsAddGoal"]["parameters"] == {
+        "strategy_id": "$response.body#/id"
+    }
+    goal = links("/v1/strategies/{strategy_id}/goals")
+    assert goal["V1StrategiesStrategyIdGoalsGoalIdUpdateGoal"]["parameters"] == {
+        "goal_id": "$response.body#/created_id",
+        "strategy_id": "$request.path.strategy_id",
+    }
+    for path in (
+        "/v1/clients/{client_id}/plans",
+        "/v1/clients/{client_id}/budgets",
+        "/v1/clients/{client_id}/reviews",
+        "/v1/webhooks",
+        "/v1/api-keys",
+        "/v1/plans/{plan_id}/initiatives",
+        "/v1/budgets/{budget_id}/lines",
+        "/admin/v1/tenants",
+    ):
+        assert links(path), path

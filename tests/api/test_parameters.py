@@ -46,7 +46,7 @@ def test_list_parameters_are_bounded_in_the_document(http: TestClient[Any]) -> N
                     assert (p["schema"]["minimum"], p["schema"]["maximum"]) == (1, 500)
                     found += 1
                 if p["name"] == "min_position":
-                    assert p["schema"]["minimum"] == 0
+                    assert p["schema"]["minimum"] == 0, p
     assert found > 10
 
 
