@@ -70,7 +70,9 @@ def create() -> Litestar:
         kwargs={"row_factory": dict_row, "options": "-c timezone=UTC"},
         open=False,
     )
-    store = EventStore(settings.eventsourcing_env(), settings.snapshot_interval)
+    env = settings.eventsourcing_env()
+    env.pop("AGGREGATE_CACHE_MAXSIZE", None)  # the library's plain repository.get
+    store = EventStore(env, settings.snapshot_interval)
     actor = Actor("k-bench", "Bench", "editor")
 
     @asynccontextmanager

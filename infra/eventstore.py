@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, ClassVar, Protocol
 from uuid import UUID
 
-from eventsourcing.application import Application
+from eventsourcing.application import Application, Cache, LRUCache
 from eventsourcing.persistence import JSONTranscoder, StoredEvent, Transcoding
 from eventsourcing.popo import POPOApplicationRecorder
 from eventsourcing.postgres import PostgresApplicationRecorder
@@ -96,6 +96,16 @@ class EventStore(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(ActorAsDict())
+
+    def forget_cached(self) -> None:
+        """Drop every cached aggregate: for a purge, which removes events under them."""
+        repository = self.repository
+        if repository.cache is not None:
+            repository.cache = LRUCache(maxsize=self.cache_size) if self.cache_size else Cache()
+
+    @property
+    def cache_size(self) -> int:
+        return int(self.env.get(self.AGGREGATE_CACHE_MAXSIZE) or 0)
 
     # ------------------------------------------------------------ the log (EventLog)
 

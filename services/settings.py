@@ -49,6 +49,7 @@ class Settings:
     db_pool_size: int = 4  # connections kept open per pool
     db_pool_max_overflow: int = 12  # more under load, closed when idle
     snapshot_interval: int = 100
+    aggregate_cache: int = 1000  # aggregates kept in memory per process (0: none)
     redis_prefix: str = "techplan"
     webhook_rotation_grace: float = 24 * 3600  # seconds an old secret keeps signing
 
@@ -81,6 +82,7 @@ class Settings:
             webhook_disable_after=int(number("TECHPLAN_WEBHOOK_DISABLE_AFTER", 432000)),
             redis_prefix=env.get("TECHPLAN_REDIS_PREFIX") or "techplan",
             db_pool_size=int(number("TECHPLAN_DB_POOL_SIZE", 4)),
+            aggregate_cache=int(number("TECHPLAN_AGGREGATE_CACHE", 1000)),
             db_pool_max_overflow=int(number("TECHPLAN_DB_POOL_MAX_OVERFLOW", 12)),
         )
 
@@ -122,6 +124,11 @@ class Settings:
             "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "30",
             "CREATE_TABLE": "n",
         }
+        if self.aggregate_cache > 0:
+            # eventsourcing's aggregate cache: a cached aggregate is fast-forwarded with the
+            # events stored after its version on every get (one indexed query, no replay),
+            # so every process sees every write at once; each get returns a deep copy.
+            env["AGGREGATE_CACHE_MAXSIZE"] = str(self.aggregate_cache)
         # A socket directory in the host (embedded PostgreSQL) is passed through as is.
         if url.query:
             for part in url.query.split("&"):

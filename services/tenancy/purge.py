@@ -87,6 +87,7 @@ def purge_tenant(
             (tenant_id, by, Jsonb(counts)),
         )
     VERIFIED.forget()  # its keys stop working in this process at once
+    events.forget_cached()  # and its aggregates are no longer served from memory
     return {"id": str(tenant_id), "purged": counts}
 
 
