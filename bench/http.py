@@ -249,7 +249,7 @@ def profiling(pid: int, out: Path | None) -> Iterator[None]:
         return
     spy = subprocess.Popen(
         ["py-spy", "record", "--pid", str(pid), "--format", "raw", "--output", str(out),
-         "--rate", "200", "--subprocesses"],
+         "--rate", "200", "--subprocesses", "--gil"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     time.sleep(1)  # py-spy attaches
