@@ -338,7 +338,7 @@ def conditions(args: argparse.Namespace, d: Dataset) -> dict[str, str]:
         " on the same machine",
         "data": f"1 tenant, {len(d.clients)} clients, {len(d.plans)} plans, {d.events:,} events",
         "servers": "`techplan serve` and `uvicorn bench.baseline_app:create --factory`,"
-        " one process each, same PostgreSQL pool settings",
+        f" {args.workers} process(es) each, same PostgreSQL pool settings",
     }
 
 
@@ -352,6 +352,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=None)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument(
+        "--workers", type=int, default=1, help="processes of each server (uvicorn --workers)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     parser.add_argument(
         "--profile", type=Path, default=None, help="py-spy our server into DIR/FIGURE.txt"
@@ -379,13 +382,19 @@ def main(argv: list[str] | None = None) -> int:
             REDIS_URL=REDIS_URL,
             TECHPLAN_REDIS_PREFIX=f"techplan-bench:{secrets.token_hex(4)}",
             TECHPLAN_BENCH_TENANT=str(d.tenant_id),
+            # Rate limits checked on every request, never reached.
+            TECHPLAN_RATE_LIMIT="1000000",
+            TECHPLAN_TENANT_RATE_LIMIT="1000000",
         )
         ours_port, base_port = free_port(), free_port()
         ours_url, base_url = f"http://127.0.0.1:{ours_port}", f"http://127.0.0.1:{base_port}"
-        ours_cmd = [sys.executable, "-m", "services.cli", "serve", "--port", str(ours_port)]
+        workers = ["--workers", str(args.workers)]
+        ours_cmd = [
+            sys.executable, "-m", "services.cli", "serve", "--port", str(ours_port), *workers
+        ]  # fmt: skip
         base_cmd = [
             sys.executable, "-m", "uvicorn", "bench.baseline_app:create", "--factory",
-            "--port", str(base_port), "--log-level", "warning",
+            "--port", str(base_port), "--log-level", "warning", *workers,
         ]  # fmt: skip
         outcomes = []
         with (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -11,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from services.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
+    from litestar import Litestar
+
     from services.bootstrap import Container
 
 
@@ -55,10 +58,39 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from services.app import create_app
     from services.redis import RedisHook
 
+    if args.workers < 1:
+        return _fail("--workers must be at least 1")
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": "info",
+        "proxy_headers": True,
+    }
     c = _container(settings, need_redis=True)
-    app = create_app(c, lifespan_hooks=[RedisHook()])
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=True)
+    if args.workers == 1:
+        app = create_app(c, lifespan_hooks=[RedisHook()])
+        uvicorn.run(app, **options)
+        return 0
+    c.close()  # checked reachable; each worker process builds its own (serve_app)
+    uvicorn.run("services.cli:serve_app", factory=True, workers=args.workers, **options)
     return 0
+
+
+def serve_app() -> Litestar:
+    """The API of one `techplan serve --workers N` process, built in that process from the
+    environment: pools, caches and the Redis hook are per process."""
+    from services.app import create_app
+    from services.bootstrap import bootstrap
+    from services.redis import RedisHook
+
+    return create_app(bootstrap(Settings.from_env()), lifespan_hooks=[RedisHook()])
+
+
+def default_workers() -> int:
+    """`WEB_CONCURRENCY` (the convention uvicorn and gunicorn share), else one process: on
+    Kubernetes or compose, scale replicas; on a VM give one per core (OPERATIONS.md)."""
+    raw = os.environ.get("WEB_CONCURRENCY", "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
@@ -197,6 +229,12 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        help="API processes (default: $WEB_CONCURRENCY, else 1)",
+    )
     serve.set_defaults(run=cmd_serve)
     sub.add_parser("worker", help="an arq worker: projections, deliveries").set_defaults(
         run=cmd_worker
