@@ -191,8 +191,12 @@ async def client_list(
     await fresh(c, min_position, [projection])
 
     def read(cur: Cursor) -> Sequence[tuple[Any, dict[str, Any]]]:
-        visible_client(c, principal, cur, cid)
-        return query(cur, cid, after=after, limit=limit + 1)
+        if principal.client_ids is not None and cid not in principal.client_ids:
+            raise NotFound("client not found")
+        rows = query(cur, cid, after=after, limit=limit + 1)
+        if not rows:  # rows under the tenant's RLS show the client is visible; none may not
+            visible_client(c, principal, cur, cid)
+        return rows
 
     rows = await tenant_read(c, principal, read)
     return page(rows, limit)
