@@ -22,6 +22,8 @@ from litestar.openapi.plugins import JsonRenderPlugin
 
 from domain.catalogue import event_classes
 from services.api.schemas import Body
+from services.commands.budgets import BUDGET_ACTIONS
+from services.commands.plans import INITIATIVE_ACTIONS
 
 # Operations anyone may call: probes for load balancers and orchestrators, and the catalogue.
 PUBLIC = {"/health/live", "/health/ready", "/v1/event-types"}
@@ -64,10 +66,14 @@ def finish(doc: dict[str, Any]) -> dict[str, Any]:
 
 def _parameter(path: str, parameter: dict[str, Any]) -> None:
     """Litestar reads an optional query parameter given as `null` as absent, which its
-    `oneOf [T, null]` says; the audit's event type is one of the catalogue's."""
+    `oneOf [T, null]` says; the audit's event type is one of the catalogue's; an action is one
+    of the use cases' (any other is an unknown path: 404)."""
     schema = parameter.get("schema", {})
     if path == "/v1/audit" and parameter["name"] == "type":
         schema["oneOf"] = [{"type": "string", "enum": list(event_classes())}, {"type": "null"}]
+    if parameter["in"] == "path" and parameter["name"] == "action":
+        actions = BUDGET_ACTIONS if path.startswith("/v1/budgets/") else INITIATIVE_ACTIONS
+        schema["enum"] = sorted(actions)
 
 
 def _security(doc: dict[str, Any]) -> None:

@@ -69,3 +69,26 @@ def test_creating_operations_link_to_what_uses_their_ids(http: TestClient[Any]) 
         "/admin/v1/tenants",
     ):
         assert links(path), path
+
+
+def test_actions_are_enums(http: TestClient[Any]) -> None:
+    paths = document(http)["paths"]
+
+    def action(path: str) -> list[str]:
+        parameters = paths[path]["post"]["parameters"]
+        return list(next(p for p in parameters if p["name"] == "action")["schema"]["enum"])
+
+    assert action("/v1/budgets/{budget_id}/{action}") == [
+        "approve",
+        "close",
+        "reject",
+        "reopen",
+        "submit",
+    ]
+    assert action("/v1/plans/{plan_id}/initiatives/{initiative_id}/{action}") == [
+        "approve",
+        "cancel",
+        "complete",
+        "defer",
+        "start",
+    ]
