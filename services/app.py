@@ -39,6 +39,7 @@ from services.bootstrap import Container
 from services.idempotency import idempotency_middleware
 from services.portal import portal_router
 from services.problems import HANDLERS, PROBLEM
+from services.ratelimit import rate_limits, ratelimit_middleware
 from services.readwait import ReadSide
 
 log = logging.getLogger("techplan")
@@ -70,6 +71,7 @@ PROBLEMS = {
     412: _spec("If-Match does not match the current version"),
     413: _spec("Body over the limit"),
     422: _spec("Invalid field, unknown field, or broken domain rule"),
+    429: _spec("Too many requests of this API key or its tenant (see Retry-After)"),
     503: _spec("The read side is behind min_position (see Retry-After)"),
 }
 
@@ -137,6 +139,7 @@ def create_app(container: Container, *, lifespan_hooks: Sequence[LifespanHook] =
         size_thread_pool(container)
         container.read_side = read_side = ReadSide(container)
         await read_side.start()
+        app.state.rate_limits = limits = rate_limits(container.settings)
         hooks = list(lifespan_hooks)
         for hook in hooks:
             await hook.start(container)
@@ -146,12 +149,14 @@ def create_app(container: Container, *, lifespan_hooks: Sequence[LifespanHook] =
             for hook in reversed(hooks):
                 await hook.stop()
             await read_side.stop()
+            if limits is not None:
+                await limits.close()
 
     app = Litestar(
         route_handlers=route_handlers(),
         dependencies=DEPENDENCIES,
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
-        middleware=[idempotency_middleware],
+        middleware=[ratelimit_middleware, idempotency_middleware],
         lifespan=[lifespan],
         request_max_body_size=container.settings.max_body_size,
         response_cache_config=ResponseCacheConfig(),

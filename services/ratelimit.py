@@ -1,5 +1,8 @@
 """Rate limits per API key and per tenant, shared by every API process through Redis.
 
+`ratelimit_middleware` counts every request that carries a valid API key (API.md "Limits and
+fairness": `TECHPLAN_RATE_LIMIT`, `TECHPLAN_TENANT_RATE_LIMIT`).
+
 Built on `limits` (moving window in Redis, one Lua script a hit). "N per second, bursts of
 twice that" is a moving window of 2N requests in any two seconds: a quiet key may spend its
 burst at once, a busy one averages N a second.
@@ -11,15 +14,23 @@ second before it is asked again, and a warning says so (at most every ten second
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
+import anyio.to_thread
 from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
+from litestar.types import ASGIApp
+
+from services.auth import KEY_PREFIX, authenticate, recently_verified
+from services.errors import Unauthorized
+from services.settings import Settings
 
 log = logging.getLogger("techplan.ratelimit")
 
@@ -111,6 +122,95 @@ class RateLimits:
         storage = getattr(client, "storage", None)
         if storage is not None and hasattr(storage, "aclose"):
             await storage.aclose()
+
+
+def ratelimit_middleware(app: ASGIApp) -> ASGIApp:
+    """Count every request that carries a valid API key against its key's and its tenant's
+    limits (services/ratelimit.py): past one, 429 problem+json with Retry-After; every answer
+    to a counted request carries the RateLimit headers. The key is looked up as the
+    `principal` dependency looks it up, so the dependency then finds it verified."""
+
+    async def middleware(scope: Any, receive: Any, send: Any) -> None:
+        limits: RateLimits | None = getattr(scope["app"].state, "rate_limits", None)
+        if scope["type"] != "http" or limits is None or not limits.enabled:
+            await app(scope, receive, send)
+            return
+        authorization = _header(scope, b"authorization")
+        if authorization is None or not authorization.startswith(f"Bearer {KEY_PREFIX}"):
+            await app(scope, receive, send)
+            return
+        container = scope["app"].state.container
+        try:
+            principal = recently_verified(authorization)
+            if principal is None:
+                principal = await anyio.to_thread.run_sync(
+                    authenticate, container.db, authorization
+                )
+        except Unauthorized:  # the app answers 401 itself
+            await app(scope, receive, send)
+            return
+        verdict = await limits.hit(str(principal.key_id), str(principal.tenant_id))
+        if verdict is None:  # Redis away: pass unlimited
+            await app(scope, receive, send)
+            return
+        headers = [(k.lower().encode(), v.encode()) for k, v in verdict.headers().items()]
+        if not verdict.allowed:
+            await _too_many(send, verdict, headers)
+            return
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *headers]}
+            await send(message)
+
+        await app(scope, receive, send_with_headers)
+
+    return middleware
+
+
+def _header(scope: Any, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key.lower() == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+async def _too_many(send: Any, verdict: Verdict, headers: list[tuple[bytes, bytes]]) -> None:
+    who = "this API key" if verdict.scope == "key" else "this tenant's API keys"
+    body = json.dumps(
+        {
+            "type": "https://techplan.dev/problems/429",
+            "title": "Too Many Requests",
+            "status": 429,
+            "detail": f"{who} made more than {verdict.limit} requests in {WINDOW} seconds;"
+            f" retry after {verdict.retry_after} s",
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 429,
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"retry-after", str(verdict.retry_after).encode()),
+                *headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+def rate_limits(settings: Settings) -> RateLimits | None:
+    """The process's limits, or None without Redis (nothing to share them through)."""
+    if not settings.redis_url:
+        return None
+    return RateLimits(
+        settings.redis_url,
+        prefix=settings.redis_prefix,
+        per_key=settings.rate_limit,
+        per_tenant=settings.tenant_rate_limit,
+    )
 
 
 def _item(per_second: int) -> RateLimitItem | None:

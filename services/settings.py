@@ -52,6 +52,8 @@ class Settings:
     aggregate_cache: int = 1000  # aggregates kept in memory per process (0: none)
     redis_prefix: str = "techplan"
     webhook_rotation_grace: float = 24 * 3600  # seconds an old secret keeps signing
+    rate_limit: int = 50  # requests a second per API key (bursts of twice that); 0: off
+    tenant_rate_limit: int = 200  # requests a second of all keys of a tenant; 0: off
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -84,6 +86,8 @@ class Settings:
             db_pool_size=int(number("TECHPLAN_DB_POOL_SIZE", 4)),
             aggregate_cache=int(number("TECHPLAN_AGGREGATE_CACHE", 1000)),
             db_pool_max_overflow=int(number("TECHPLAN_DB_POOL_MAX_OVERFLOW", 12)),
+            rate_limit=int(number("TECHPLAN_RATE_LIMIT", 50)),
+            tenant_rate_limit=int(number("TECHPLAN_TENANT_RATE_LIMIT", 200)),
         )
 
     def with_(self, **changes: Any) -> Settings:

@@ -60,6 +60,8 @@ def settings(database_url: str, run_id: str) -> Any:
         snapshot_interval=100,
         db_pool_size=4,
         db_pool_max_overflow=4,
+        rate_limit=0,  # the rate-limit tests turn them on in processes of their own
+        tenant_rate_limit=0,
     )
 
 

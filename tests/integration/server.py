@@ -9,7 +9,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import httpx
@@ -42,37 +42,54 @@ def server_env(settings: Any, **overrides: str) -> dict[str, str]:
 @contextmanager
 def serve(settings: Any, **overrides: str) -> Iterator[str]:
     """Start `techplan serve` on a free port; yields its base URL once it answers."""
-    port = free_port()
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "services.cli", "serve", "--port", str(port)],
-            env=server_env(settings, **overrides),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
+    with serve_many(1, settings, **overrides) as (base,):
+        yield base
+
+
+@contextmanager
+def serve_many(count: int, settings: Any, **overrides: str) -> Iterator[tuple[str, ...]]:
+    """`count` processes started side by side (start-up is mostly imports: slow on a busy
+    machine); yields their base URLs once all of them answer."""
+    with ExitStack() as stack:
+        logs = [stack.enter_context(tempfile.TemporaryFile()) for _ in range(count)]
+        ports = [free_port() for _ in range(count)]
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-m", "services.cli", "serve", "--port", str(port)],
+                env=server_env(settings, **overrides),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            for port, log in zip(ports, logs, strict=True)
+        ]
+        bases = tuple(f"http://127.0.0.1:{port}" for port in ports)
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(f"{base}/health/live", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError(f"techplan serve did not start:\n{log.read().decode()}")
-                time.sleep(0.1)
-            yield base
+            deadline = time.monotonic() + 90
+            for process, base, log in zip(processes, bases, logs, strict=True):
+                while not _answers(base):
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        log.seek(0)
+                        raise RuntimeError(f"techplan serve did not start:\n{log.read().decode()}")
+                    time.sleep(0.1)
+            yield bases
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            log.seek(0)
-            print(f"--- techplan serve on port {port} ---\n{log.read().decode()[-20000:]}")
+            for process in processes:
+                process.terminate()
+            for process, base, log in zip(processes, bases, logs, strict=True):
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+                log.seek(0)
+                print(f"--- techplan serve at {base} ---\n{log.read().decode()[-20000:]}")
+
+
+def _answers(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/health/live", timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 @contextmanager
