@@ -8,6 +8,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import anyio.to_thread
 import pytest
 
 from tests.api.conftest import Api
@@ -85,3 +86,13 @@ def test_a_position_not_reached_within_the_wait_is_503_with_retry_after(
     # Once the projection goes on, the same read answers.
     r = api.get("/v1/clients", params={"min_position": made["position"]})
     assert r.status_code == 200, r.text
+
+
+def test_sync_handlers_get_one_thread_per_database_connection(api: Api, container: Any) -> None:
+    async def tokens() -> float:
+        return anyio.to_thread.current_default_thread_limiter().total_tokens
+
+    settings = container.settings
+    assert api.http.blocking_portal.call(tokens) == (
+        settings.db_pool_size + settings.db_pool_max_overflow
+    )
