@@ -17,6 +17,7 @@ from tests.integration.server import paused, serve
 
 WAITERS = 200
 SAMPLES = 150
+BOUND = 5  # another tenant's p99 beside the waiting reads, at most BOUND times alone
 
 
 async def tenant(http: httpx.AsyncClient) -> dict[str, str]:
@@ -60,14 +61,15 @@ async def test_200_waiting_reads_leave_another_tenants_p99_about_unchanged(
     with serve(settings, TECHPLAN_READ_WAIT="60") as base:
         unloaded, loaded = await _scenario(base, container)
     print(
-        f"\nanother tenant's GET p99: {unloaded * 1000:.1f} ms alone,"
-        f" {loaded * 1000:.1f} ms beside {WAITERS} waiting reads"
+        f"\nanother tenant's GET p99: {unloaded * 1000:.1f} ms alone, beside {WAITERS}"
+        f" waiting reads: {', '.join(f'{t * 1000:.1f} ms' for t in loaded)}"
     )
-    # Generous: the machine is shared, so p99 moves; a held thread per read would cost seconds.
-    assert loaded <= 5 * unloaded, (unloaded, loaded)
+    # Generous, and measured up to three times: on a shared machine one stall of another
+    # process lands in a p99; a thread held per waiting read would cost seconds every time.
+    assert loaded[-1] <= BOUND * unloaded, (unloaded, loaded)
 
 
-async def _scenario(base: str, container: Any) -> tuple[float, float]:
+async def _scenario(base: str, container: Any) -> tuple[float, list[float]]:
     limits = httpx.Limits(max_connections=WAITERS + 20, max_keepalive_connections=WAITERS + 20)
     async with (
         httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as http,
@@ -93,7 +95,9 @@ async def _scenario(base: str, container: Any) -> tuple[float, float]:
                 return await waiting_reads(quiet) >= WAITERS
 
             await until(all_waiting, 60, f"{WAITERS} reads waiting, /metrics answering")
-            loaded = await p99(quiet, simple, b)
+            loaded = [await p99(quiet, simple, b)]
+            while loaded[-1] > BOUND * unloaded and len(loaded) < 3:
+                loaded.append(await p99(quiet, simple, b))
             assert not any(w.done() for w in waiters), "a read answered before its position"
         # Unpaused: whoever folds first (this test, or another test's projector) commits the
         # position, and its notification wakes every waiting read.
