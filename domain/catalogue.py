@@ -6,15 +6,25 @@ import inspect
 from functools import cache
 from typing import Any
 
+from domain.assessment import Assessment
 from domain.budget import Budget
 from domain.client import Client
 from domain.plan import TechnologyPlan
 from domain.review import Review
 from domain.shared import TechplanAggregate, TechplanEvent
+from domain.standard import Standard
 from domain.strategy import Strategy
 
 # Every aggregate the store holds; snapshots, the catalogue and the fixture test use this list.
-AGGREGATES: tuple[type[TechplanAggregate], ...] = (Client, Strategy, TechnologyPlan, Budget, Review)
+AGGREGATES: tuple[type[TechplanAggregate], ...] = (
+    Client,
+    Strategy,
+    TechnologyPlan,
+    Budget,
+    Review,
+    Standard,
+    Assessment,
+)
 
 
 @cache

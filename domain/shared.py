@@ -207,6 +207,12 @@ def rfc3339(moment: datetime) -> str:
 
 # ---------------------------------------------------------------- events and aggregates
 
+# The client id of a tenant-wide aggregate (the standards library), which belongs to no client:
+# every event still names a client id, so every read table's column stays NOT NULL, and no
+# key limited to some clients (nor any `client` key) sees it as one of theirs. Outputs show
+# it as null.
+TENANT_WIDE: Final = UUID(int=0)
+
 
 def snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()

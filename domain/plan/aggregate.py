@@ -13,6 +13,7 @@ from uuid import UUID
 from domain import limits
 from domain.calendar import FiscalQuarter
 from domain.category import Category
+from domain.plan.changes import initiative_changes
 from domain.plan.costs import (
     RecurringCost,
     checked_one_time_cost,
@@ -23,6 +24,7 @@ from domain.plan.initiative import (
     LOCKED,
     MOVES_FROM,
     Initiative,
+    InitiativeSource,
     InitiativeStatus,
     checked_goal_ids,
     checked_priority,
@@ -43,7 +45,6 @@ from domain.shared import (
     TechplanCreated,
     TechplanEvent,
     Unset,
-    canonical_id,
     check_room,
     created_fields,
     find,
@@ -67,27 +68,39 @@ class TechnologyPlan(TechplanAggregate):
             plan.initiatives = {}
 
     class InitiativeProposed(TechplanEvent):
-        """An initiative was proposed."""
+        """An initiative was proposed (by hand, or from an assessment's finding: `source`)."""
+
+        # Version 2 added `description` and `source`; events stored before hold neither.
+        class_version = 2
 
         initiative_id: UUID
         title: str
+        description: str | None
         category: str
         goal_ids: list[str]
         target_quarter: str | None
         one_time_cost: dict[str, Any] | None
         recurring_cost: dict[str, Any] | None
         priority: str
+        source: dict[str, str] | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["description"] = None
+            state["source"] = None
 
         def apply(self, plan: TechnologyPlan) -> None:
             plan.initiatives[self.initiative_id] = Initiative(
                 id=self.initiative_id,
                 title=self.title,
+                description=self.description,
                 category=Category(self.category),
                 goal_ids=goal_uuids(self.goal_ids),
                 target_quarter=quarter_of(self.target_quarter),
                 one_time_cost=money_of(self.one_time_cost),
                 recurring_cost=recurring_of(self.recurring_cost),
                 priority=Priority(self.priority),
+                source=InitiativeSource.from_dict(self.source),
             )
 
     class InitiativeRetitled(TechplanEvent):
@@ -98,6 +111,15 @@ class TechnologyPlan(TechplanAggregate):
 
         def apply(self, plan: TechnologyPlan) -> None:
             plan._change(self.initiative_id, title=self.title)
+
+    class InitiativeDescribed(TechplanEvent):
+        """An initiative's description (its business case) changed, or was cleared (null)."""
+
+        initiative_id: UUID
+        description: str | None
+
+        def apply(self, plan: TechnologyPlan) -> None:
+            plan._change(self.initiative_id, description=self.description)
 
     class InitiativeRecategorized(TechplanEvent):
         """An initiative was put in another category."""
@@ -259,6 +281,8 @@ class TechnologyPlan(TechplanAggregate):
         recurring_cost: RecurringCost | None,
         priority: Priority | str,
         currency: str,
+        description: str | None = None,
+        source: InitiativeSource | None = None,
         strategy_goal_ids: Iterable[UUID | str] | None = None,
         by: Decision,
     ) -> None:
@@ -271,10 +295,12 @@ class TechnologyPlan(TechplanAggregate):
             by,
             initiative_id=initiative_id,
             title=title,
+            description=description,
             category=Category.parse(category).value,
             goal_ids=checked_goal_ids(goal_ids, strategy_goal_ids),
             target_quarter=quarter_text(target_quarter),
             priority=checked_priority(priority).value,
+            source=None if source is None else source.as_dict(),
             **cost_fields(
                 checked_one_time_cost(one_time_cost, currency),
                 checked_recurring_cost(recurring_cost, currency),
@@ -286,6 +312,7 @@ class TechnologyPlan(TechplanAggregate):
         initiative_id: UUID,
         *,
         title: str | None = None,
+        description: str | Unset | None = UNSET,
         category: Category | str | None = None,
         goal_ids: Iterable[UUID | str] | None = None,
         target_quarter: FiscalQuarter | Unset | None = UNSET,
@@ -299,37 +326,21 @@ class TechnologyPlan(TechplanAggregate):
         """Change what is given (None for a nullable field means "set to null"): one event per
         kind of change, and none when nothing changes."""
         self._require_rationale(by)
-        current = self._changeable(initiative_id)
-        # Check everything before recording anything, so a bad field leaves no half-update.
-        changes: list[tuple[type[TechplanEvent], dict[str, Any]]] = []
-        if title is not None and title != current.title:
-            changes.append((self.InitiativeRetitled, {"title": title}))
-        if category is not None and (new := Category.parse(category)) != current.category:
-            changes.append((self.InitiativeRecategorized, {"category": new.value}))
-        if goal_ids is not None:
-            new_goals = checked_goal_ids(goal_ids, strategy_goal_ids)
-            if goal_uuids(new_goals) != current.goal_ids:
-                changes.append((self.InitiativeRealigned, {"goal_ids": new_goals}))
-        if target_quarter is not UNSET and target_quarter != current.target_quarter:
-            changes.append(
-                (self.InitiativeRescheduled, {"target_quarter": quarter_text(target_quarter)})
-            )
-        one_time = (
-            current.one_time_cost
-            if one_time_cost is UNSET
-            else checked_one_time_cost(one_time_cost, currency)
+        changes = initiative_changes(
+            self._changeable(initiative_id),
+            title=title,
+            description=description,
+            category=category,
+            goal_ids=goal_ids,
+            target_quarter=target_quarter,
+            one_time_cost=one_time_cost,
+            recurring_cost=recurring_cost,
+            priority=priority,
+            currency=currency,
+            strategy_goal_ids=strategy_goal_ids,
         )
-        recurring = (
-            current.recurring_cost
-            if recurring_cost is UNSET
-            else checked_recurring_cost(recurring_cost, currency)
-        )
-        if (one_time, recurring) != (current.one_time_cost, current.recurring_cost):
-            changes.append((self.InitiativeReestimated, cost_fields(one_time, recurring)))
-        if priority is not None and (new_p := checked_priority(priority)) != current.priority:
-            changes.append((self.InitiativeReprioritized, {"priority": new_p.value}))
-        for event_class, fields in changes:
-            self._record(event_class, by, initiative_id=initiative_id, **fields)
+        for event_name, fields in changes:
+            self._record(getattr(self, event_name), by, initiative_id=initiative_id, **fields)
 
     def approve_initiative(
         self,
@@ -342,9 +353,7 @@ class TechnologyPlan(TechplanAggregate):
         """Approve a proposed initiative. `strategy_status` and `active_goal_ids` describe the
         plan's strategy now: while it is active, the initiative must serve one of its goals."""
         initiative = self._moving(initiative_id, "approve", by)
-        if strategy_status == "active" and not set(initiative.goal_ids) & {
-            UUID(canonical_id(g, "active_goal_ids")) for g in active_goal_ids
-        }:
+        if strategy_status == "active" and not initiative.serves_any(active_goal_ids):
             raise RuleViolation(
                 "initiative serves no active goal of the adopted strategy", field="goal_ids"
             )
@@ -370,11 +379,9 @@ class TechnologyPlan(TechplanAggregate):
             raise RuleViolation(
                 f"an initiative is deferred to a quarter after {current}", field="target_quarter"
             )
+        quarter = str(target_quarter)
         self._record(
-            self.InitiativeDeferred,
-            by,
-            initiative_id=initiative_id,
-            target_quarter=str(target_quarter),
+            self.InitiativeDeferred, by, initiative_id=initiative_id, target_quarter=quarter
         )
 
     def cancel_initiative(self, initiative_id: UUID, by: Decision) -> None:

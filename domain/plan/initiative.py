@@ -35,11 +35,32 @@ LOCKED = {InitiativeStatus.DONE, InitiativeStatus.CANCELLED}
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class InitiativeSource:
+    """Where an initiative came from: the assessment finding it was proposed to fix."""
+
+    assessment_id: UUID
+    standard_id: UUID
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> InitiativeSource | None:
+        if data is None:
+            return None
+        return cls(
+            assessment_id=UUID(str(data["assessment_id"])),
+            standard_id=UUID(str(data["standard_id"])),
+        )
+
+    def as_dict(self) -> dict[str, str]:
+        return {"assessment_id": str(self.assessment_id), "standard_id": str(self.standard_id)}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Initiative:
     """An initiative of a plan, as its events left it."""
 
     id: UUID
     title: str
+    description: str | None = None  # the business case a client reads
     category: Category
     goal_ids: tuple[UUID, ...]
     target_quarter: FiscalQuarter | None
@@ -47,16 +68,19 @@ class Initiative:
     recurring_cost: RecurringCost | None
     priority: Priority
     status: InitiativeStatus = InitiativeStatus.PROPOSED
+    source: InitiativeSource | None = None  # None: typed in by hand
 
     # its shape in views, made once: every view shares it, so nobody may change it
     _shape: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Initiative:
-        """From the shape `as_dict` writes (what snapshots hold)."""
+        """From the shape `as_dict` writes (what snapshots hold). Snapshots taken before
+        initiatives had a description and a source hold neither: both are None there."""
         initiative = cls(
             id=UUID(data["id"]),
             title=data["title"],
+            description=data.get("description"),
             category=Category(data["category"]),
             goal_ids=goal_uuids(data["goal_ids"]),
             target_quarter=quarter_of(data["target_quarter"]),
@@ -64,11 +88,15 @@ class Initiative:
             recurring_cost=recurring_of(data["recurring_cost"]),
             priority=Priority(data["priority"]),
             status=InitiativeStatus(data["status"]),
+            source=InitiativeSource.from_dict(data.get("source")),
         )
         if _in_view_shape(data) and data["id"] == str(initiative.id):
             # exactly what as_dict would build: a full plan need not build it again
             object.__setattr__(initiative, "_shape", data)
         return initiative
+
+    def serves_any(self, goal_ids: Iterable[UUID | str]) -> bool:
+        return bool(set(self.goal_ids) & {UUID(canonical_id(g, "goal_ids")) for g in goal_ids})
 
     def as_dict(self) -> dict[str, Any]:
         """The initiative as a plan's view shows it (key order included)."""
@@ -77,6 +105,7 @@ class Initiative:
             shape = {
                 "id": str(self.id),
                 "title": self.title,
+                "description": self.description,
                 "category": self.category.value,
                 "goal_ids": [str(g) for g in self.goal_ids],
                 "target_quarter": quarter_text(self.target_quarter),
@@ -88,6 +117,7 @@ class Initiative:
                 else self.recurring_cost.as_dict(),
                 "priority": self.priority.value,
                 "status": self.status.value,
+                "source": None if self.source is None else self.source.as_dict(),
             }
             object.__setattr__(self, "_shape", shape)
         return shape
@@ -96,6 +126,7 @@ class Initiative:
 KEYS = (
     "id",
     "title",
+    "description",
     "category",
     "goal_ids",
     "target_quarter",
@@ -103,8 +134,10 @@ KEYS = (
     "recurring_cost",
     "priority",
     "status",
+    "source",
 )
 MONEY_KEYS = ("amount_minor", "currency")
+SOURCE_KEYS = ("assessment_id", "standard_id")
 RECURRING_KEYS = ("amount_minor", "currency", "per", "quantity")
 
 
@@ -112,12 +145,14 @@ def _in_view_shape(data: Mapping[str, Any]) -> bool:
     """The same keys in the same order as `as_dict` writes, down to the costs (an old
     recurring cost without `quantity` is not)."""
     once, recurring = data.get("one_time_cost"), data.get("recurring_cost")
+    source = data.get("source")
     return (
         type(data) is dict
         and tuple(data) == KEYS
         and type(data["goal_ids"]) is list
         and (once is None or tuple(once) == MONEY_KEYS)
         and (recurring is None or tuple(recurring) == RECURRING_KEYS)
+        and (source is None or tuple(source) == SOURCE_KEYS)
     )
 
 

@@ -133,6 +133,7 @@ def test_proposing_an_initiative_needs_no_rationale(replay: Any) -> None:
         {
             "id": str(iid),
             "title": "Replace firewalls",
+            "description": None,
             "category": "security",
             "goal_ids": [str(GOAL)],
             "target_quarter": "FY2027-Q2",
@@ -145,6 +146,7 @@ def test_proposing_an_initiative_needs_no_rationale(replay: Any) -> None:
             },
             "priority": "high",
             "status": "proposed",
+            "source": None,
         }
     ]
     assert replay([*created, event]).view() == plan.view()
