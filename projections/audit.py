@@ -35,7 +35,7 @@ from eventsourcing.persistence import (
     UUIDAsHex,
 )
 
-from domain.shared import TechplanAggregate, TechplanEvent
+from domain.shared import TENANT_WIDE, TechplanAggregate, TechplanEvent
 from infra.db import Cursor
 from infra.eventstore import ActorAsDict, RecordedEvent
 from infra.history import history_item
@@ -251,12 +251,18 @@ class AuditFilter:
     until: datetime | None = None
     q: str | None = None
     after_position: int | None = None  # positions after this one only
+    # With client_ids or client_id: also the tenant-wide decisions (the standards library),
+    # for keys that may read the library.
+    tenant_wide: bool = False
 
     def where(self) -> tuple[str, list[Any]]:
         conditions: list[str] = ["TRUE"]
         values: list[Any] = []
+        if self.client_id is not None:
+            ids = [self.client_id, *([TENANT_WIDE] if self.tenant_wide else [])]
+            conditions.append("client_id = ANY(%s::uuid[])")
+            values.append(ids)
         for column, value in (
-            ("client_id", self.client_id),
             ("aggregate_id", self.aggregate_id),
             ("aggregate_type", self.aggregate_type),
             ("actor_id", self.actor_id),
@@ -267,7 +273,7 @@ class AuditFilter:
                 values.append(value)
         if self.client_ids is not None:
             conditions.append("client_id = ANY(%s::uuid[])")
-            values.append(list(self.client_ids))
+            values.append([*self.client_ids, *([TENANT_WIDE] if self.tenant_wide else [])])
         if self.since is not None:
             conditions.append("occurred_at >= %s")
             values.append(self.since)
@@ -287,7 +293,7 @@ def audit_item(row: dict[str, Any]) -> dict[str, Any]:
     """A history item, plus whose it is."""
     return {
         "position": row["position"],
-        "client_id": str(row["client_id"]),
+        "client_id": None if row["client_id"] == TENANT_WIDE else str(row["client_id"]),
         "aggregate_type": row["aggregate_type"],
         "aggregate_id": str(row["aggregate_id"]),
         "version": row["version"],

@@ -155,6 +155,12 @@ def reprioritized(cur: Cursor, e: P.InitiativeReprioritized, position: int) -> N
     _initiative(cur, e, priority=e.priority)
 
 
+@projection.on(P.InitiativeDescribed)
+def described(cur: Cursor, e: P.InitiativeDescribed, position: int) -> None:
+    # The lists keep no description (single reads show it): only the plan's version moves.
+    _touch(cur, e)
+
+
 @projection.on(P.InitiativeApproved)
 def approved(cur: Cursor, e: Any, position: int) -> None:
     _initiative(cur, e, status=InitiativeStatus.APPROVED.value)

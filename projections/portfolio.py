@@ -1,7 +1,7 @@
 """The portfolio: one row per client across the MSP, as a vCIO's dashboard shows it.
 
-A view: it queries the clients', strategies', plans' and budgets' tables, folded once by
-their projections.
+A view: it queries the clients', strategies', plans', budgets' and assessments' tables, folded
+once by their projections.
 
 What depends on the day (the budget of the fiscal year containing today, next quarter's
 initiatives) is picked at query time from what the folds keep.
@@ -16,12 +16,18 @@ from uuid import UUID
 from domain.calendar import FiscalQuarter, FiscalYear
 from domain.plan import InitiativeStatus
 from infra.db import Cursor
-from projections import budgets, clients, plans, strategies
+from projections import assessments, budgets, clients, plans, strategies
 from projections.base import View
 
 projection = View(
     "portfolio",
-    reads=(clients.projection, strategies.projection, plans.projection, budgets.projection),
+    reads=(
+        clients.projection,
+        strategies.projection,
+        plans.projection,
+        budgets.projection,
+        assessments.projection,
+    ),
 )
 
 
@@ -30,7 +36,8 @@ projection = View(
 # One statement a page: the page's clients, and per client its active strategy, initiatives by
 # status, unaligned initiatives (serving no active goal of its active strategy), the budget of
 # the fiscal year containing today (the one not closed, else the last closed) and next
-# quarter's initiatives. What depends on the day comes in as two 12-element arrays indexed by
+# quarter's initiatives, and the overall score of its latest completed assessment
+# (`health_score`). What depends on the day comes in as two 12-element arrays indexed by
 # the client's fiscal-year start month (`calendar`).
 PAGE = """
 WITH page AS (
@@ -60,7 +67,10 @@ SELECT c.id, c.name, c.created_position,
        'priority', i.priority, 'status', i.status) ORDER BY i.created_position)
      FROM plan_initiatives_view i WHERE i.client_id = c.id AND i.status <> 'cancelled'
        AND i.target_quarter = (%(quarters)s::text[])[c.fiscal_year_start_month])
-     AS upcoming
+     AS upcoming,
+    (SELECT (a.score->>'overall')::int FROM assessments_view a
+     WHERE a.client_id = c.id AND a.status = 'completed'
+     ORDER BY a.completed_position DESC LIMIT 1) AS health_score
 FROM page c CROSS JOIN LATERAL (
     SELECT coalesce(array_agg(g.id), '{}') AS ids FROM strategies_view s
     JOIN strategy_goals_view g ON g.strategy_id = s.id AND g.status = 'active'
@@ -107,6 +117,7 @@ def _item(row: dict[str, Any]) -> dict[str, Any]:
         "unaligned_initiatives": row["unaligned"],
         "next_quarter": row["next_quarter"],
         "next_quarter_initiatives": row["upcoming"] or [],
+        "health_score": row["health_score"],
     }
 
 

@@ -39,7 +39,16 @@ TRACKING_DDL = (
 
 def all_projections() -> list[Projection]:
     """The read models that fold the log, one fold per table."""
-    from projections import audit, budgets, clients, plans, reviews, strategies
+    from projections import (
+        assessments,
+        audit,
+        budgets,
+        clients,
+        plans,
+        reviews,
+        standards,
+        strategies,
+    )
 
     return [
         clients.projection,
@@ -48,6 +57,8 @@ def all_projections() -> list[Projection]:
         budgets.projection,
         audit.projection,
         reviews.projection,
+        standards.projection,
+        assessments.projection,
     ]
 
 

@@ -16,12 +16,15 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler
 
+from domain.assessment import Assessment
 from domain.budget import Budget
 from domain.client import Client
 from domain.plan import TechnologyPlan
 from domain.review import Review
+from domain.standard import Standard
 from domain.strategy import Strategy
 from services.api.admin import ApiKeyController, TenantAdminController
+from services.api.assessments import AssessmentController, ClientAssessmentsController
 from services.api.budgets import BudgetController, ClientBudgetsController
 from services.api.clients import ClientController
 from services.api.common import DEPENDENCIES
@@ -32,6 +35,7 @@ from services.api.ops import list_event_types, live, metrics, ready
 from services.api.plans import ClientPlansController, PlanController
 from services.api.readside import AuditController, ClientReadsController, PortfolioController
 from services.api.reviews import ClientReviewsController, ReviewController
+from services.api.standards import StandardsController
 from services.api.strategies import ClientStrategiesController, StrategyController
 from services.api.tenant_data import TenantDataController
 from services.api.webhooks import WebhookController
@@ -104,6 +108,11 @@ def route_handlers() -> list[ControllerRouterHandler]:
         ClientReviewsController,
         ReviewController,
         history_router("reviews", Review),
+        StandardsController,
+        history_router("standards", Standard),
+        ClientAssessmentsController,
+        AssessmentController,
+        history_router("assessments", Assessment),
         WebhookController,
         portal_router(),
     ]

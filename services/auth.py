@@ -19,7 +19,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from domain import limits
-from domain.shared import Actor, Role, check_room
+from domain.shared import TENANT_WIDE, Actor, Role, check_room
 from infra.db import Cursor, Database
 from services.errors import Forbidden, Invalid, NotFound, Unauthorized
 
@@ -50,6 +50,8 @@ class Principal:
     def may_see(self, tenant_id: UUID, client_id: UUID) -> bool:
         if tenant_id != self.tenant_id:
             return False
+        if client_id == TENANT_WIDE:  # the standards library: every role but a client's
+            return self.role is not Role.CLIENT
         return self.client_ids is None or client_id in self.client_ids
 
     def require(self, *roles: Role) -> None:
@@ -75,6 +77,7 @@ EDIT = (Role.ADMIN, Role.EDITOR)
 ADMIN = (Role.ADMIN,)
 DECIDE_BUDGET = (Role.ADMIN, Role.CLIENT)
 DECIDE_INITIATIVE = (Role.ADMIN, Role.EDITOR, Role.CLIENT)
+READ_LIBRARY = (Role.ADMIN, Role.EDITOR, Role.VIEWER)  # a client key sees its assessments only
 
 
 class VerifiedKeys:

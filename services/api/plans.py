@@ -14,7 +14,7 @@ from projections import plans as plans_view
 from services.api.common import client_list, resource
 from services.api.history import load_at
 from services.api.params import AsOf, Limit, MinPosition, PageCursor, Version
-from services.api.patching import converted, given
+from services.api.patching import converted, given, nullable
 from services.api.tactical_schemas import (
     InitiativeActionIn,
     InitiativeIn,
@@ -100,6 +100,7 @@ class PlanController(Controller):
             commands.ProposeInitiative(
                 plan_id=plan_id,
                 title=data.title,
+                description=data.description,
                 category=data.category,
                 goal_ids=data.goal_ids,
                 target_quarter=quarter(data.target_quarter),
@@ -126,6 +127,7 @@ class PlanController(Controller):
                 initiative_id=initiative_id,
                 rationale=data.rationale,
                 title=given(data.title),
+                description=nullable(data.description),
                 category=given(data.category),
                 goal_ids=given(data.goal_ids),
                 target_quarter=converted(data.target_quarter, quarter),

@@ -20,7 +20,7 @@ from domain.review import Review
 from domain.shared import rfc3339
 from infra.db import Cursor
 from infra.history import IGNORED, diff
-from projections import alignment, audit, portfolio, roadmap
+from projections import alignment, assessments, audit, portfolio, roadmap
 from services.api.common import (
     check_limit,
     decode_cursor,
@@ -39,7 +39,7 @@ from services.api.params import (
     PageCursor,
     instant,
 )
-from services.auth import READ, Principal
+from services.auth import READ, READ_LIBRARY, Principal
 from services.bootstrap import Container
 from services.errors import Conflict, Invalid, NotFound
 
@@ -89,6 +89,7 @@ class AuditController(Controller):
             since=instant(since, "since"),
             until=instant(until, "until"),
             q=q,
+            tenant_wide=principal.role in READ_LIBRARY,
         )
         before = decode_cursor(cursor, int)
         await fresh(container, min_position, [audit.projection.name])
@@ -207,11 +208,17 @@ class ClientReadsController(Controller):
             if review.completed_position is None:
                 raise Conflict("the review is not completed yet")
             after_position, start = review.completed_position, review.completed_at
-        await fresh(container, min_position, [audit.projection.name])
+        await fresh(container, min_position, [audit.projection.name, assessments.projection.name])
         where = audit.AuditFilter(
-            client_id=client.id, since=start_at, until=until_at, after_position=after_position
+            client_id=client.id,
+            since=start_at,
+            until=until_at,
+            after_position=after_position,
+            tenant_wide=principal.role in READ_LIBRARY,  # the library's decisions too
         )
-        rows, touched = await tenant_read(container, principal, _changes, where, after, limit)
+        rows, touched, health = await tenant_read(
+            container, principal, _changes, where, after, limit
+        )
         decisions = page(rows, limit)
         nets = await in_thread(lambda: [_net(container, row) for row in touched])
         return {
@@ -222,6 +229,7 @@ class ClientReadsController(Controller):
             "decisions": decisions["items"],
             "next_cursor": decisions["next_cursor"],
             "aggregates": [a for a in nets if a["changes"]],
+            "health_score": health,
         }
 
 
@@ -244,9 +252,19 @@ def _roadmap(
 
 def _changes(
     cur: Cursor, where: audit.AuditFilter, after: int | None, limit: int
-) -> tuple[list[tuple[int, dict[str, Any]]], list[dict[str, Any]]]:
+) -> tuple[list[tuple[int, dict[str, Any]]], list[dict[str, Any]], dict[str, Any]]:
+    """A page of the window's decisions; with the first page, the aggregates it touched and
+    the health score's move across it."""
+    assert where.client_id is not None
+    health = assessments.health_score_move(
+        cur,
+        where.client_id,
+        after_position=where.after_position,
+        since=where.since,
+        until=where.until,
+    )
     rows = audit.decisions(cur, where, after=after, limit=limit + 1)
-    return rows, audit.touched(cur, where) if after is None else []
+    return rows, audit.touched(cur, where) if after is None else [], health
 
 
 def _net(c: Container, row: dict[str, Any]) -> dict[str, Any]:

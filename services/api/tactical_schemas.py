@@ -63,6 +63,7 @@ class PlanIn(Body, kw_only=True):
 
 class InitiativeIn(Body, kw_only=True):
     title: Name
+    description: Text | None = None
     category: Category
     goal_ids: GoalIds
     target_quarter: QuarterText | None = None
@@ -75,6 +76,7 @@ class InitiativeIn(Body, kw_only=True):
 class InitiativePatch(Body, kw_only=True):
     rationale: Rationale
     title: Name | UnsetType = UNSET
+    description: Text | UnsetType | None = UNSET
     category: Category | UnsetType = UNSET
     goal_ids: GoalIds | UnsetType = UNSET
     target_quarter: QuarterText | UnsetType | None = UNSET

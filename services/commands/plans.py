@@ -54,6 +54,7 @@ class ProposeInitiative:
     category: Category
     goal_ids: list[UUID]
     priority: Priority
+    description: str | None = None
     target_quarter: FiscalQuarter | None = None
     one_time_cost: Money | None = None
     recurring_cost: RecurringCost | None = None
@@ -68,6 +69,7 @@ class UpdateInitiative:
     initiative_id: UUID
     rationale: str
     title: str | None = None
+    description: str | Unset | None = UNSET
     category: Category | None = None
     goal_ids: list[UUID] | None = None
     target_quarter: FiscalQuarter | Unset | None = UNSET
@@ -111,6 +113,7 @@ def propose_initiative(
         plan.propose_initiative(
             initiative_id=initiative_id,
             title=command.title,
+            description=command.description,
             category=command.category,
             goal_ids=command.goal_ids,
             target_quarter=command.target_quarter,
@@ -132,6 +135,7 @@ def update_initiative(ctx: Context, command: UpdateInitiative) -> Result:
         plan.update_initiative(
             command.initiative_id,
             title=command.title,
+            description=command.description,
             category=command.category,
             goal_ids=command.goal_ids,
             target_quarter=command.target_quarter,

@@ -13,7 +13,7 @@ from uuid import UUID
 
 import msgspec
 
-from domain.shared import TechplanEvent, rfc3339
+from domain.shared import TENANT_WIDE, TechplanEvent, rfc3339
 
 # Fields every event has; `data` carries the rest: what this event changed.
 COMMON = frozenset(
@@ -74,7 +74,8 @@ def event_fields(event: TechplanEvent, position: int) -> dict[str, Any]:
         "type": type_name,
         "position": position,
         "occurred_at": rfc3339(event.timestamp),
-        "client_id": str(event.client_id),
+        # A standard belongs to the tenant, not to a client.
+        "client_id": None if event.client_id == TENANT_WIDE else str(event.client_id),
         "aggregate": {
             "type": type_name.split(".", 1)[0],
             "id": str(event.originator_id),

@@ -49,6 +49,7 @@ def test_plan_and_initiative_lifecycle(api: Api) -> None:
         {
             "id": iid,
             "title": "Replace firewalls",
+            "description": None,
             "category": "security",
             "goal_ids": [s.goal],
             "target_quarter": "FY2027-Q2",
@@ -56,6 +57,7 @@ def test_plan_and_initiative_lifecycle(api: Api) -> None:
             "recurring_cost": {**eur(5_000), "per": "month", "quantity": 3},
             "priority": "high",
             "status": "proposed",
+            "source": None,
         }
     ]
     path = f"/v1/plans/{s.plan}/initiatives/{iid}"

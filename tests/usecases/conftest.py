@@ -113,3 +113,25 @@ class World:
 @pytest.fixture
 def world(store: Store) -> World:
     return World(store)
+
+
+class LogLibrary:
+    """The active standards of a tenant, folded from the event log itself: a second, slow
+    but exact implementation of `Library` (the API lists them from the standards table)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def active_standard_ids(self, tenant_id: UUID) -> list[UUID]:
+        from domain.standard import Standard
+
+        active: dict[UUID, bool] = {}
+        for recorded in self.store.app.read_log(0, 1_000_000):
+            event = recorded.event
+            if event.tenant_id != tenant_id:
+                continue
+            if isinstance(event, Standard.Created):
+                active[event.originator_id] = True
+            elif isinstance(event, Standard.Retired):
+                active[event.originator_id] = False
+        return [i for i, on in active.items() if on]

@@ -1,0 +1,169 @@
+"""/v1/clients/{cid}/assessments and /v1/assessments: a client checked against the library,
+and its findings turned into initiatives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from domain.assessment import Assessment
+from projections import assessments as assessments_view
+from projections import standards as standards_view
+from services.api.assessment_schemas import AnswerIn, AssessmentIn, FindingIn
+from services.api.common import client_list, resource, uuid_of, wait_for
+from services.api.history import load_at
+from services.api.schemas import DecisionIn
+from services.api.tactical_schemas import quarter
+from services.auth import READ, Principal
+from services.bootstrap import Container
+from services.commands import assessments as commands
+from services.commands.context import Context
+
+
+@dataclass(frozen=True)
+class ProjectedLibrary:
+    """The active standards from the library's table, once it has folded every event
+    committed so far (a standard added a moment ago is included)."""
+
+    container: Container
+
+    def active_standard_ids(self, tenant_id: UUID) -> list[UUID]:
+        c = self.container
+        wait_for(c, c.store.max_position(), [standards_view.projection.name])
+        with c.db.tenant_tx(tenant_id) as cur:
+            return standards_view.active_ids(cur)
+
+
+class ClientAssessmentsController(Controller):
+    path = "/v1/clients/{client_id:str}/assessments"
+    tags = ["assessments"]
+
+    @post(
+        "/",
+        sync_to_thread=True,
+        status_code=201,
+        description="Without `standard_ids`, every active standard of the library.",
+    )
+    def create(
+        self,
+        container: NamedDependency[Container],
+        context: NamedDependency[Context],
+        client_id: FromPath[str],
+        data: JSONBody[AssessmentIn],
+    ) -> Response[dict[str, Any]]:
+        assessment, position = commands.create_assessment(
+            context,
+            commands.CreateAssessment(
+                client_id=uuid_of(client_id, "client"),
+                title=data.title,
+                standard_ids=data.standard_ids,
+                rationale=data.rationale,
+            ),
+            ProjectedLibrary(container),
+        )
+        return resource(assessment.view(), status=201, position=position)
+
+    @get("/", sync_to_thread=True)
+    def list_assessments(
+        self,
+        container: NamedDependency[Container],
+        principal: NamedDependency[Principal],
+        client_id: FromPath[str],
+        limit: FromQuery[int] = 50,
+        cursor: FromQuery[str | None] = None,
+        min_position: FromQuery[int | None] = None,
+    ) -> dict[str, Any]:
+        return client_list(
+            container,
+            principal,
+            client_id,
+            assessments_view.projection.name,
+            assessments_view.list_assessments,
+            limit=limit,
+            cursor=cursor,
+            min_position=min_position,
+        )
+
+
+class AssessmentController(Controller):
+    path = "/v1/assessments/{assessment_id:str}"
+    tags = ["assessments"]
+
+    @get("/", sync_to_thread=True)
+    def get_assessment(
+        self,
+        context: NamedDependency[Context],
+        assessment_id: FromPath[str],
+        version: FromQuery[int | None] = None,
+        as_of: FromQuery[datetime | None] = None,
+    ) -> Response[dict[str, Any]]:
+        context.principal.require(*READ)
+        assessment = load_at(
+            context, Assessment, uuid_of(assessment_id, "assessment"), version, as_of
+        )
+        return resource(assessment.view())
+
+    @post("/answers", sync_to_thread=True, status_code=200)
+    def answer(
+        self,
+        context: NamedDependency[Context],
+        assessment_id: FromPath[str],
+        data: JSONBody[AnswerIn],
+    ) -> Response[dict[str, Any]]:
+        assessment, position = commands.answer(
+            context,
+            commands.Answer(
+                assessment_id=uuid_of(assessment_id, "assessment"),
+                standard_id=data.standard_id,
+                result=data.result,
+                note=data.note,
+                rationale=data.rationale,
+            ),
+        )
+        return resource(assessment.view(), position=position)
+
+    @post("/complete", sync_to_thread=True, status_code=200)
+    def complete(
+        self,
+        context: NamedDependency[Context],
+        assessment_id: FromPath[str],
+        data: JSONBody[DecisionIn],
+    ) -> Response[dict[str, Any]]:
+        assessment, position = commands.complete(
+            context, uuid_of(assessment_id, "assessment"), data.rationale
+        )
+        return resource(assessment.view(), position=position)
+
+    @post(
+        "/findings/{standard_id:str}/propose",
+        sync_to_thread=True,
+        status_code=201,
+        description="The standard's template becomes an initiative of the plan (`source` names "
+        "the assessment and the standard) and the item points at it, in one transaction. "
+        "Answers the plan; `If-Match` names the assessment's version.",
+    )
+    def propose(
+        self,
+        context: NamedDependency[Context],
+        assessment_id: FromPath[str],
+        standard_id: FromPath[str],
+        data: JSONBody[FindingIn],
+    ) -> Response[dict[str, Any]]:
+        plan, position, initiative_id = commands.propose_finding(
+            context,
+            commands.ProposeFinding(
+                assessment_id=uuid_of(assessment_id, "assessment"),
+                standard_id=uuid_of(standard_id, "standard"),
+                plan_id=data.plan_id,
+                goal_ids=data.goal_ids,
+                target_quarter=quarter(data.target_quarter),
+                rationale=data.rationale,
+            ),
+        )
+        return resource(plan.view(), status=201, position=position, created_id=str(initiative_id))

@@ -1,0 +1,117 @@
+"""/v1/standards: the tenant's standards library."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from litestar import Controller, Response, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from domain.category import Category
+from domain.standard import Standard, StandardStatus
+from projections import standards as standards_view
+from services.api.assessment_schemas import StandardIn, StandardPatch, template
+from services.api.common import check_limit, decode_cursor, page, resource, uuid_of, wait_for
+from services.api.history import load_at
+from services.api.patching import converted, given, nullable
+from services.api.schemas import DecisionIn
+from services.auth import READ_LIBRARY, Principal
+from services.bootstrap import Container
+from services.commands import standards as commands
+from services.commands.context import Context
+
+
+class StandardsController(Controller):
+    path = "/v1/standards"
+    tags = ["standards"]
+
+    @post("/", sync_to_thread=True, status_code=201)
+    def create(
+        self, context: NamedDependency[Context], data: JSONBody[StandardIn]
+    ) -> Response[dict[str, Any]]:
+        standard, position = commands.create_standard(
+            context,
+            commands.CreateStandard(
+                title=data.title,
+                category=data.category,
+                question=data.question,
+                weight=data.weight,
+                severity=data.severity,
+                initiative_template=template(data.initiative_template),
+                rationale=data.rationale,
+            ),
+        )
+        return resource(standard.view(), status=201, position=position)
+
+    @get("/", sync_to_thread=True, summary="The library, oldest first, filtered")
+    def list_standards(
+        self,
+        container: NamedDependency[Container],
+        principal: NamedDependency[Principal],
+        category: FromQuery[Category | None] = None,
+        status: FromQuery[StandardStatus | None] = None,
+        limit: FromQuery[int] = 50,
+        cursor: FromQuery[str | None] = None,
+        min_position: FromQuery[int | None] = None,
+    ) -> dict[str, Any]:
+        principal.require(*READ_LIBRARY)
+        check_limit(limit)
+        after = decode_cursor(cursor, int) or 0
+        wait_for(container, min_position, [standards_view.projection.name])
+        with container.db.tenant_tx(principal.tenant_id) as cur:
+            rows = standards_view.list_standards(
+                cur,
+                category=None if category is None else category.value,
+                status=None if status is None else status.value,
+                after=after,
+                limit=limit + 1,
+            )
+        return page(rows, limit)
+
+    @get("/{standard_id:str}", sync_to_thread=True)
+    def get_standard(
+        self,
+        context: NamedDependency[Context],
+        standard_id: FromPath[str],
+        version: FromQuery[int | None] = None,
+        as_of: FromQuery[datetime | None] = None,
+    ) -> Response[dict[str, Any]]:
+        context.principal.require(*READ_LIBRARY)
+        standard = load_at(context, Standard, uuid_of(standard_id, "standard"), version, as_of)
+        return resource(standard.view())
+
+    @patch("/{standard_id:str}", sync_to_thread=True)
+    def update(
+        self,
+        context: NamedDependency[Context],
+        standard_id: FromPath[str],
+        data: JSONBody[StandardPatch],
+    ) -> Response[dict[str, Any]]:
+        standard, position = commands.update_standard(
+            context,
+            commands.UpdateStandard(
+                standard_id=uuid_of(standard_id, "standard"),
+                rationale=data.rationale,
+                title=given(data.title),
+                category=given(data.category),
+                question=nullable(data.question),
+                weight=given(data.weight),
+                severity=given(data.severity),
+                initiative_template=converted(data.initiative_template, template),
+            ),
+        )
+        return resource(standard.view(), position=position)
+
+    @post("/{standard_id:str}/retire", sync_to_thread=True, status_code=200)
+    def retire(
+        self,
+        context: NamedDependency[Context],
+        standard_id: FromPath[str],
+        data: JSONBody[DecisionIn],
+    ) -> Response[dict[str, Any]]:
+        standard, position = commands.retire_standard(
+            context, uuid_of(standard_id, "standard"), data.rationale
+        )
+        return resource(standard.view(), position=position)
