@@ -79,6 +79,10 @@ class EventLog(Protocol):
         """The events at these positions, in position order."""
         ...
 
+    def state_at(self, aggregate_id: UUID, version: int) -> Any:
+        """The aggregate as its event `version` left it."""
+        ...
+
 
 class EventStore(Application[UUID]):
     name = "techplan"
@@ -119,6 +123,10 @@ class EventStore(Application[UUID]):
 
     def max_position(self) -> int:
         return self.recorder.max_notification_id() or 0
+
+    def state_at(self, aggregate_id: UUID, version: int) -> Any:
+        """The aggregate as its event `version` left it (from the nearest snapshot)."""
+        return self.repository.get(aggregate_id, version=version)
 
     def read_positions(self, positions: list[int]) -> list[RecordedEvent]:
         if not positions:

@@ -21,9 +21,14 @@ def _escape(key: str) -> str:
     return key.replace("~", "~0").replace("/", "~1")
 
 
+# What identifies a list item: its id, or for an assessment's items the standard checked.
+ITEM_KEYS = ("id", "standard_id")
+
+
 def _keyed(items: list[Any]) -> dict[str, Any] | None:
-    if items and all(isinstance(i, dict) and "id" in i for i in items):
-        return {str(i["id"]): i for i in items}
+    for key in ITEM_KEYS:
+        if items and all(isinstance(i, dict) and key in i for i in items):
+            return {str(i[key]): i for i in items}
     return None
 
 

@@ -19,7 +19,7 @@ from services.commands.context import Clock, utc_now
 from services.readwait import ReadSide
 from services.settings import Settings
 from services.store import Store
-from services.webhooks.fanout import projection as webhook_fanout
+from services.webhooks.fanout import WebhookFanout
 
 
 @dataclass
@@ -55,7 +55,8 @@ def bootstrap(settings: Settings) -> Container:
     db = Database(url, max_size=settings.db_pool_size + settings.db_pool_max_overflow)
     db.open()
     store = Store(EventStore(settings.eventsourcing_env(), settings.snapshot_interval))
-    runner = Runner(db, store.app, [*all_projections(), webhook_fanout], all_views())
+    fanout = WebhookFanout(store.app.state_at)
+    runner = Runner(db, store.app, [*all_projections(), fanout], all_views())
     reads = None
     if settings.read_database_url:
         check_reachable(settings.read_database_url)

@@ -35,9 +35,11 @@ class WebhookFanout(Projection):
     name = "webhooks"
     tables = ()  # never dropped or truncated by a rebuild: deliveries are history
 
-    def __init__(self) -> None:
+    def __init__(self, state_at: payload.StateAt | None = None) -> None:
+        """`state_at` (the event store's) fills each item event's `data.item`."""
         super().__init__()
         self._batch = threading.local()  # a rebuild may fold in another thread meanwhile
+        self.state_at = state_at
 
     def begin(self, cur: Cursor) -> None:
         self._batch.subscriptions = {}
@@ -46,7 +48,7 @@ class WebhookFanout(Projection):
         cache: dict[Any, list[Any]] | None = getattr(self._batch, "subscriptions", None)
         wanted = subscribers(cur, event, position, cache)
         if wanted:
-            fields = payload.event_fields(event, position)
+            fields = payload.event_fields(event, position, self.state_at)
             for subscription_id in wanted:
                 enqueue(cur, subscription_id, event.tenant_id, fields)
 
@@ -119,4 +121,4 @@ def wake(cur: Cursor, subscription_id: Any) -> None:
     cur.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"d:{subscription_id}"))
 
 
-projection = WebhookFanout()
+projection = WebhookFanout()  # without item states; bootstrap builds one with them

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -30,6 +30,19 @@ COMMON = frozenset(
     }
 )
 EVENT_IDS = uuid.UUID("0b1f5a52-3c2e-4a49-9a43-6c1e8d7b9f10")
+
+# The aggregate as an event left it: (aggregate id, version) -> the aggregate.
+StateAt = Callable[[UUID, int], Any]
+
+# Events on an item name it by one of these fields; the item is found in the aggregate's view
+# under the list named, by its key. The first field an event has decides (a budget line's
+# event names the initiative it funds too, an actual names its line).
+ITEMS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "plan": (("initiative_id", "initiatives", "id"),),
+    "budget": (("actual_id", "actuals", "id"), ("line_id", "lines", "id")),
+    "strategy": (("goal_id", "goals", "id"), ("principle_id", "principles", "id")),
+    "assessment": (("standard_id", "items", "standard_id"),),
+}
 
 _encoder = msgspec.json.Encoder()
 
@@ -66,9 +79,32 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def event_fields(event: TechplanEvent, position: int) -> dict[str, Any]:
-    """The payload without its delivery id."""
+def item_after(event: TechplanEvent, state_at: StateAt | None) -> dict[str, Any] | None:
+    """For an event on an item (an initiative, a budget line or actual, a goal, an assessment
+    answer), that item's whole state after the event, as GET shows it; None for other events
+    and for an item the event removed."""
+    if state_at is None:
+        return None
+    for field, list_key, key in ITEMS.get(event.type_name().split(".", 1)[0], ()):
+        item_id = getattr(event, field, None)
+        if item_id is None:
+            continue
+        view = state_at(event.originator_id, event.originator_version).view()
+        wanted = str(item_id)
+        return next((i for i in view.get(list_key, []) if i.get(key) == wanted), None)
+    return None
+
+
+def event_fields(
+    event: TechplanEvent, position: int, state_at: StateAt | None = None
+) -> dict[str, Any]:
+    """The payload without its delivery id. `data` holds what the event changed and, given
+    `state_at`, under `item` the whole state of the item it changed."""
     type_name = event.type_name()
+    data = {k: jsonable(v) for k, v in vars(event).items() if k not in COMMON}
+    item = item_after(event, state_at)
+    if item is not None:
+        data["item"] = item
     return {
         "event_id": str(event_id(event)),
         "type": type_name,
@@ -84,7 +120,7 @@ def event_fields(event: TechplanEvent, position: int) -> dict[str, Any]:
         "actor": event.actor.as_dict(),
         "rationale": event.rationale,
         "correlation_id": event.correlation_id,
-        "data": {k: jsonable(v) for k, v in vars(event).items() if k not in COMMON},
+        "data": data,
     }
 
 

@@ -45,7 +45,7 @@ def replay_batch(db: Database, log: EventLog, replay_id: UUID) -> tuple[int, boo
                 continue
             if not matches(replay["event_types"], event.type_name()):
                 continue
-            fields = payload.event_fields(event, recorded.position)
+            fields = payload.event_fields(event, recorded.position, log.state_at)
             if enqueue(
                 cur, replay["subscription_id"], event.tenant_id, fields, replay_of=replay_id
             ):
