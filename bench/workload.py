@@ -1,7 +1,8 @@
 """A realistic stream of decisions, written fast: each client's story (strategy and goals,
 a plan and its initiatives moving through their statuses, a budget with lines and actuals,
-reviews) is told by the domain's own commands and saved straight to the event store, several
-events per save. Used by the read-side tests and by `bench.readside`."""
+reviews, standards and an assessment whose finding becomes an initiative) is told by the
+domain's own commands and saved straight to the event store, several events per save. Used
+by the read-side tests and by `bench.readside`."""
 
 from __future__ import annotations
 
@@ -11,13 +12,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
+from domain.assessment import Assessment
 from domain.budget import Budget
 from domain.calendar import FiscalQuarter, FiscalYear
+from domain.category import Category
 from domain.client import Client
 from domain.plan import InitiativeStatus, Period, RecurringCost, TechnologyPlan
-from domain.plan.initiative import LOCKED
+from domain.plan.initiative import LOCKED, InitiativeSource
 from domain.review import Review
+from domain.scoring import Result
 from domain.shared import Actor, Decision, Money, Priority, TechplanAggregate
+from domain.standard import InitiativeTemplate, Standard
 from domain.strategy import Strategy
 from services.store import Store
 
@@ -144,6 +149,7 @@ class Workload:
             yield self.save(plan)
         yield from self._budget_year(story)
         yield from self._review(story, today)
+        yield from self._assessment(story)
 
     def _budget(self, client: Client, plan: TechnologyPlan, today: date) -> Budget:
         year = FiscalYear.containing(today, client.fiscal_year_start_month).year
@@ -267,6 +273,66 @@ class Workload:
             summary="Agreed the roadmap", head_position=self.store.max_position(), by=self.by()
         )
         yield self.save(review)
+
+    def _assessment(self, story: Story) -> Iterator[int]:
+        """Two standards join the tenant's library; the client is assessed against them, and
+        a misaligned answer becomes an initiative (saved with the assessment, as the use case
+        does)."""
+        rng = self.rng
+        standards = [
+            Standard.create(
+                id=uuid4(),
+                tenant_id=story.tenant_id,
+                title=f"Standard {uuid4().hex[:6]}",
+                category=rng.choice(CATEGORIES),
+                weight=rng.randrange(1, 11),
+                severity=rng.choice(("low", "medium", "high", "critical")),
+                initiative_template=InitiativeTemplate(
+                    title="Close the gap",
+                    description="What the finding needs",
+                    category=Category.SECURITY,
+                    one_time_cost=Money(rng.randrange(0, 500_000), "EUR"),
+                    recurring_cost=None,
+                    priority=Priority.HIGH,
+                ),
+                by=self.by(None),
+            )
+            for _ in range(2)
+        ]
+        yield self.save(*standards)
+        assessment = Assessment.create(
+            id=uuid4(),
+            tenant_id=story.tenant_id,
+            client_id=story.client.id,
+            title="Assessment",
+            standards=standards,
+            by=self.by(None),
+        )
+        first, second = standards
+        assessment.answer(first.id, result=Result.MISALIGNED, note="gap", by=self.by(None))
+        assessment.answer(second.id, result=Result.ALIGNED, note=None, by=self.by(None))
+        assessment.complete(self.by())
+        yield self.save(assessment)
+        template = assessment.finding(first.id)
+        initiative_id = uuid4()
+        story.plan.propose_initiative(
+            initiative_id=initiative_id,
+            title=template.title,
+            description=template.description,
+            category=template.category,
+            goal_ids=story.goals[:1],
+            target_quarter=None,
+            one_time_cost=template.one_time_cost,
+            recurring_cost=None,
+            priority=template.priority,
+            currency="EUR",
+            source=InitiativeSource(assessment_id=assessment.id, standard_id=first.id),
+            by=self.by(None),
+        )
+        assessment.propose_finding(
+            first.id, plan_id=story.plan.id, initiative_id=initiative_id, by=self.by(None)
+        )
+        yield self.save(story.plan, assessment)
 
     # ------------------------------------------------------------ volume
 

@@ -19,6 +19,8 @@ from uuid import UUID
 
 from services.auth import authenticate, create_tenant
 from services.bootstrap import Container
+from services.demo.assessments import DENTAL_ASSESSMENTS, MFG_ASSESSMENTS
+from services.demo.library import LIBRARY
 from services.demo.runner import Chapter, Demo
 from services.demo.strategies import DENTAL, LAW_FIRM, MANUFACTURER, PROPERTY_MANAGER
 from services.demo.tactical import DENTAL_BUDGET, DENTAL_PLAN, MANUFACTURER_PLAN
@@ -33,6 +35,9 @@ CHAPTERS: list[Chapter] = [
     DENTAL_PLAN,
     MANUFACTURER_PLAN,
     DENTAL_BUDGET,
+    LIBRARY,
+    DENTAL_ASSESSMENTS,
+    MFG_ASSESSMENTS,
 ]
 
 

@@ -23,6 +23,7 @@ from services.auth import Principal, authenticate, create_key
 from services.bootstrap import Container
 from services.commands import budgets, clients, plans, strategies
 from services.commands.context import Context
+from services.demo.assessing import ASSESSMENT_ACTIONS, AssessmentActions
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,13 @@ def step(days_ago: int, what: str, action: str, /, **args: Any) -> Step:
 
 
 @dataclass
-class Demo:
+class Demo(AssessmentActions):
     """The running story: the time of the current step and the ids made so far."""
 
     c: Container
     principal: Principal
     ids: dict[str, UUID] = field(default_factory=dict)
+    library: list[UUID] = field(default_factory=list)  # the standards made so far
     start_months: dict[str, int] = field(default_factory=dict)
     principals: dict[str, Principal] = field(default_factory=dict)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -312,27 +314,30 @@ class Demo:
 
 
 # What a step may name: the story's verbs, not the runner's helpers.
-ACTIONS = frozenset(
-    {
-        "client",
-        "client_key",
-        "update_client",
-        "strategy",
-        "goal",
-        "reprioritize",
-        "reword",
-        "retire",
-        "principle",
-        "adopt",
-        "plan",
-        "initiative",
-        "change_initiative",
-        "approve_initiative",
-        "start_initiative",
-        "budget",
-        "line",
-        "cut_line",
-        "budget_action",
-        "actual",
-    }
+ACTIONS = (
+    frozenset(
+        {
+            "client",
+            "client_key",
+            "update_client",
+            "strategy",
+            "goal",
+            "reprioritize",
+            "reword",
+            "retire",
+            "principle",
+            "adopt",
+            "plan",
+            "initiative",
+            "change_initiative",
+            "approve_initiative",
+            "start_initiative",
+            "budget",
+            "line",
+            "cut_line",
+            "budget_action",
+            "actual",
+        }
+    )
+    | ASSESSMENT_ACTIONS
 )
