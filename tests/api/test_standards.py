@@ -55,6 +55,12 @@ def test_a_standard_is_created_edited_and_retired_with_rationales(api: Api) -> N
     assert history[2]["changes"] == [{"path": "/weight", "before": 8, "after": 9}]
     assert history[2]["rationale"] == "ransomware season"
     assert api.get(path, params={"version": 1}).json()["weight"] == 8
+    then = api.get(path, params={"as_of": history[0]["occurred_at"]}).json()
+    assert (then["version"], then["weight"]) == (1, 8) and then["question"]
+    # One PATCH, one time: as of then, both of its events are in.
+    then = api.get(path, params={"as_of": history[1]["occurred_at"]}).json()
+    assert (then["version"], then["question"], then["weight"]) == (3, None, 9)
+    assert api.get(path, params={"as_of": "2001-01-01T00:00:00Z"}).status_code == 404
     diff = api.get(f"{path}/diff", params={"from": 1, "to": 4}).json()
     assert {c["path"] for c in diff["changes"]} == {"/question", "/weight", "/status"}
 
