@@ -16,11 +16,11 @@ from domain.assessment import Assessment
 from projections import assessments as assessments_view
 from projections import standards as standards_view
 from services.api.assessment_schemas import AnswerIn, AssessmentIn, FindingIn
-from services.api.common import client_list, resource, uuid_of, wait_for
+from services.api.common import client_list, fresh, in_thread, resource, uuid_of
 from services.api.history import load_at
 from services.api.schemas import DecisionIn
 from services.api.tactical_schemas import quarter
-from services.auth import READ, Principal
+from services.auth import EDIT, READ, Principal
 from services.bootstrap import Container
 from services.commands import assessments as commands
 from services.commands.context import Context
@@ -28,15 +28,13 @@ from services.commands.context import Context
 
 @dataclass(frozen=True)
 class ProjectedLibrary:
-    """The active standards from the library's table, once it has folded every event
-    committed so far (a standard added a moment ago is included)."""
+    """The active standards from the library's table (the handler first waits until it has
+    folded every event committed so far, so a standard added a moment ago is included)."""
 
     container: Container
 
     def active_standard_ids(self, tenant_id: UUID) -> list[UUID]:
-        c = self.container
-        wait_for(c, c.store.max_position(), [standards_view.projection.name])
-        with c.db.tenant_tx(tenant_id) as cur:
+        with self.container.db.tenant_tx(tenant_id) as cur:
             return standards_view.active_ids(cur)
 
 
@@ -46,18 +44,23 @@ class ClientAssessmentsController(Controller):
 
     @post(
         "/",
-        sync_to_thread=True,
         status_code=201,
         description="Without `standard_ids`, every active standard of the library.",
     )
-    def create(
+    async def create(
         self,
         container: NamedDependency[Container],
         context: NamedDependency[Context],
         client_id: FromPath[str],
         data: JSONBody[AssessmentIn],
     ) -> Response[dict[str, Any]]:
-        assessment, position = commands.create_assessment(
+        if data.standard_ids is None:
+            # Every active standard: the library's table must hold all committed so far.
+            context.principal.require(*EDIT)
+            head = await in_thread(container.store.max_position)
+            await fresh(container, head, [standards_view.projection.name])
+        assessment, position = await in_thread(
+            commands.create_assessment,
             context,
             commands.CreateAssessment(
                 client_id=uuid_of(client_id, "client"),
@@ -69,8 +72,8 @@ class ClientAssessmentsController(Controller):
         )
         return resource(assessment.view(), status=201, position=position)
 
-    @get("/", sync_to_thread=True)
-    def list_assessments(
+    @get("/")
+    async def list_assessments(
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
@@ -79,7 +82,7 @@ class ClientAssessmentsController(Controller):
         cursor: FromQuery[str | None] = None,
         min_position: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
-        return client_list(
+        return await client_list(
             container,
             principal,
             client_id,

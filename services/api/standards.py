@@ -13,7 +13,15 @@ from domain.category import Category
 from domain.standard import Standard, StandardStatus
 from projections import standards as standards_view
 from services.api.assessment_schemas import StandardIn, StandardPatch, template
-from services.api.common import check_limit, decode_cursor, page, resource, uuid_of, wait_for
+from services.api.common import (
+    check_limit,
+    decode_cursor,
+    fresh,
+    page,
+    resource,
+    tenant_read,
+    uuid_of,
+)
 from services.api.history import load_at
 from services.api.patching import converted, given, nullable
 from services.api.schemas import DecisionIn
@@ -45,8 +53,8 @@ class StandardsController(Controller):
         )
         return resource(standard.view(), status=201, position=position)
 
-    @get("/", sync_to_thread=True, summary="The library, oldest first, filtered")
-    def list_standards(
+    @get("/", summary="The library, oldest first, filtered")
+    async def list_standards(
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
@@ -59,15 +67,16 @@ class StandardsController(Controller):
         principal.require(*READ_LIBRARY)
         check_limit(limit)
         after = decode_cursor(cursor, int) or 0
-        wait_for(container, min_position, [standards_view.projection.name])
-        with container.db.tenant_tx(principal.tenant_id) as cur:
-            rows = standards_view.list_standards(
-                cur,
-                category=None if category is None else category.value,
-                status=None if status is None else status.value,
-                after=after,
-                limit=limit + 1,
-            )
+        await fresh(container, min_position, [standards_view.projection.name])
+        rows = await tenant_read(
+            container,
+            principal,
+            standards_view.list_standards,
+            category=None if category is None else category.value,
+            status=None if status is None else status.value,
+            after=after,
+            limit=limit + 1,
+        )
         return page(rows, limit)
 
     @get("/{standard_id:str}", sync_to_thread=True)
