@@ -17,6 +17,7 @@ P = TechnologyPlan
 projection = Projection()
 projection.name = "plans"
 projection.tables = ("plans_view", "plan_initiatives_view")
+projection.version = 2  # 2: initiatives' description and source
 projection.ddl = (
     """CREATE TABLE IF NOT EXISTS plans_view (
         tenant_id uuid NOT NULL,
@@ -36,6 +37,7 @@ projection.ddl = (
         plan_id uuid NOT NULL,
         id uuid PRIMARY KEY,
         title text NOT NULL,
+        description text,
         category text NOT NULL,
         goal_ids uuid[] NOT NULL,
         target_quarter text,
@@ -43,8 +45,12 @@ projection.ddl = (
         recurring_cost jsonb,
         priority text NOT NULL,
         status text NOT NULL,
+        source jsonb,
         created_position bigint NOT NULL,
         updated_at timestamptz NOT NULL)""",
+    # Tables made before version 2 (migrate then rebuilds the projection).
+    "ALTER TABLE plan_initiatives_view ADD COLUMN IF NOT EXISTS description text",
+    "ALTER TABLE plan_initiatives_view ADD COLUMN IF NOT EXISTS source jsonb",
     "CREATE INDEX IF NOT EXISTS plan_initiatives_view_plan"
     " ON plan_initiatives_view (plan_id, created_position)",
     "CREATE INDEX IF NOT EXISTS plan_initiatives_view_client"
@@ -99,16 +105,17 @@ def created(cur: Cursor, e: P.Created, position: int) -> None:
 @projection.on(P.InitiativeProposed)
 def proposed(cur: Cursor, e: P.InitiativeProposed, position: int) -> None:
     cur.execute(
-        "INSERT INTO plan_initiatives_view (tenant_id, client_id, plan_id, id, title, category,"
-        " goal_ids, target_quarter, one_time_cost, recurring_cost, priority, status,"
-        " created_position, updated_at)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        "INSERT INTO plan_initiatives_view (tenant_id, client_id, plan_id, id, title,"
+        " description, category, goal_ids, target_quarter, one_time_cost, recurring_cost,"
+        " priority, status, source, created_position, updated_at)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (
             e.tenant_id,
             e.client_id,
             e.originator_id,
             e.initiative_id,
             e.title,
+            e.description,
             e.category,
             [UUID(g) for g in e.goal_ids],
             e.target_quarter,
@@ -116,6 +123,7 @@ def proposed(cur: Cursor, e: P.InitiativeProposed, position: int) -> None:
             _json(e.recurring_cost),
             e.priority,
             InitiativeStatus.PROPOSED.value,
+            _json(e.source),
             position,
             e.timestamp,
         ),
@@ -157,8 +165,7 @@ def reprioritized(cur: Cursor, e: P.InitiativeReprioritized, position: int) -> N
 
 @projection.on(P.InitiativeDescribed)
 def described(cur: Cursor, e: P.InitiativeDescribed, position: int) -> None:
-    # The lists keep no description (single reads show it): only the plan's version moves.
-    _touch(cur, e)
+    _initiative(cur, e, description=e.description)
 
 
 @projection.on(P.InitiativeApproved)
@@ -212,6 +219,7 @@ def initiative_view(row: dict[str, Any]) -> dict[str, Any]:
         "id": str(row["id"]),
         "plan_id": str(row["plan_id"]),
         "title": row["title"],
+        "description": row["description"],
         "category": row["category"],
         "goal_ids": [str(g) for g in row["goal_ids"]],
         "target_quarter": row["target_quarter"],
@@ -219,6 +227,7 @@ def initiative_view(row: dict[str, Any]) -> dict[str, Any]:
         "recurring_cost": row["recurring_cost"],
         "priority": row["priority"],
         "status": row["status"],
+        "source": row["source"],
     }
 
 

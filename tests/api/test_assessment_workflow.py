@@ -64,6 +64,12 @@ def test_the_whole_workflow(api: Api) -> None:
     assert row["health_score"] == 44
     assert row["initiatives_by_status"]["approved"] == 1
 
+    params = {"from": "FY2027-Q2", "to": "FY2027-Q2"}
+    roadmap = fresh(api, f"/v1/clients/{s.client_id}/roadmap", position, **params)
+    [planned] = roadmap["quarters"][0]["initiatives"]
+    assert planned["source"] == {"assessment_id": first["id"], "standard_id": backup["id"]}
+    assert planned["description"].startswith("Object-locked copies")
+
     changes = fresh(api, f"/v1/clients/{s.client_id}/changes", position, since_review=review)
     assert changes["health_score"] == {"before": 0, "after": 44}
     types = [d["type"] for d in changes["decisions"]]
