@@ -1,6 +1,6 @@
 """Assessments: one row per assessment (with its score, kept current as answers come in) and
 one row per item, from which the score is computed by the domain's own rule; the portfolio
-reads each client's latest completed score here."""
+reads each client's latest completed score here (projections/portfolio.py)."""
 
 from __future__ import annotations
 
@@ -167,17 +167,6 @@ def list_assessments(
         (client_id, after, limit),
     )
     return [(r["created_position"], view(r)) for r in cur.fetchall()]
-
-
-def health_scores(cur: Cursor, client_ids: list[UUID]) -> dict[UUID, int | None]:
-    """Each client's latest completed assessment's overall score."""
-    cur.execute(
-        "SELECT DISTINCT ON (client_id) client_id, score FROM assessments_view"
-        " WHERE client_id = ANY(%s) AND status = 'completed'"
-        " ORDER BY client_id, completed_position DESC",
-        (client_ids,),
-    )
-    return {r["client_id"]: r["score"]["overall"] for r in cur.fetchall()}
 
 
 def health_score_move(

@@ -62,9 +62,10 @@ SELECT c.id, c.name, c.created_position,
      ORDER BY b.status = 'closed', b.created_position DESC LIMIT 1) AS budget,
     (%(quarters)s::text[])[c.fiscal_year_start_month] AS next_quarter,
     (SELECT json_agg(json_build_object('id', i.id, 'plan_id', i.plan_id, 'title', i.title,
-       'category', i.category, 'goal_ids', i.goal_ids, 'target_quarter', i.target_quarter,
-       'one_time_cost', i.one_time_cost, 'recurring_cost', i.recurring_cost,
-       'priority', i.priority, 'status', i.status) ORDER BY i.created_position)
+       'description', i.description, 'category', i.category, 'goal_ids', i.goal_ids,
+       'target_quarter', i.target_quarter, 'one_time_cost', i.one_time_cost,
+       'recurring_cost', i.recurring_cost, 'priority', i.priority, 'status', i.status,
+       'source', i.source) ORDER BY i.created_position)
      FROM plan_initiatives_view i WHERE i.client_id = c.id AND i.status <> 'cancelled'
        AND i.target_quarter = (%(quarters)s::text[])[c.fiscal_year_start_month])
      AS upcoming,
