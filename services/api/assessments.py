@@ -4,20 +4,20 @@ and its findings turned into initiatives."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody
 
 from domain.assessment import Assessment
 from projections import assessments as assessments_view
 from projections import standards as standards_view
 from services.api.assessment_schemas import AnswerIn, AssessmentIn, FindingIn
-from services.api.common import client_list, fresh, in_thread, resource, uuid_of
+from services.api.common import client_list, fresh, in_thread, resource
 from services.api.history import load_at
+from services.api.params import AsOf, Limit, MinPosition, PageCursor, Version
 from services.api.schemas import DecisionIn
 from services.api.tactical_schemas import quarter
 from services.auth import EDIT, READ, Principal
@@ -39,7 +39,7 @@ class ProjectedLibrary:
 
 
 class ClientAssessmentsController(Controller):
-    path = "/v1/clients/{client_id:str}/assessments"
+    path = "/v1/clients/{client_id:uuid}/assessments"
     tags = ["assessments"]
 
     @post(
@@ -51,7 +51,7 @@ class ClientAssessmentsController(Controller):
         self,
         container: NamedDependency[Container],
         context: NamedDependency[Context],
-        client_id: FromPath[str],
+        client_id: FromPath[UUID],
         data: JSONBody[AssessmentIn],
     ) -> Response[dict[str, Any]]:
         if data.standard_ids is None:
@@ -63,7 +63,7 @@ class ClientAssessmentsController(Controller):
             commands.create_assessment,
             context,
             commands.CreateAssessment(
-                client_id=uuid_of(client_id, "client"),
+                client_id=client_id,
                 title=data.title,
                 standard_ids=data.standard_ids,
                 rationale=data.rationale,
@@ -77,10 +77,10 @@ class ClientAssessmentsController(Controller):
         self,
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
-        client_id: FromPath[str],
-        limit: FromQuery[int] = 50,
-        cursor: FromQuery[str | None] = None,
-        min_position: FromQuery[int | None] = None,
+        client_id: FromPath[UUID],
+        limit: Limit = 50,
+        cursor: PageCursor = None,
+        min_position: MinPosition = None,
     ) -> dict[str, Any]:
         return await client_list(
             container,
@@ -95,34 +95,32 @@ class ClientAssessmentsController(Controller):
 
 
 class AssessmentController(Controller):
-    path = "/v1/assessments/{assessment_id:str}"
+    path = "/v1/assessments/{assessment_id:uuid}"
     tags = ["assessments"]
 
     @get("/", sync_to_thread=True)
     def get_assessment(
         self,
         context: NamedDependency[Context],
-        assessment_id: FromPath[str],
-        version: FromQuery[int | None] = None,
-        as_of: FromQuery[datetime | None] = None,
+        assessment_id: FromPath[UUID],
+        version: Version = None,
+        as_of: AsOf = None,
     ) -> Response[dict[str, Any]]:
         context.principal.require(*READ)
-        assessment = load_at(
-            context, Assessment, uuid_of(assessment_id, "assessment"), version, as_of
-        )
+        assessment = load_at(context, Assessment, assessment_id, version, as_of)
         return resource(assessment.view())
 
     @post("/answers", sync_to_thread=True, status_code=200)
     def answer(
         self,
         context: NamedDependency[Context],
-        assessment_id: FromPath[str],
+        assessment_id: FromPath[UUID],
         data: JSONBody[AnswerIn],
     ) -> Response[dict[str, Any]]:
         assessment, position = commands.answer(
             context,
             commands.Answer(
-                assessment_id=uuid_of(assessment_id, "assessment"),
+                assessment_id=assessment_id,
                 standard_id=data.standard_id,
                 result=data.result,
                 note=data.note,
@@ -135,16 +133,14 @@ class AssessmentController(Controller):
     def complete(
         self,
         context: NamedDependency[Context],
-        assessment_id: FromPath[str],
+        assessment_id: FromPath[UUID],
         data: JSONBody[DecisionIn],
     ) -> Response[dict[str, Any]]:
-        assessment, position = commands.complete(
-            context, uuid_of(assessment_id, "assessment"), data.rationale
-        )
+        assessment, position = commands.complete(context, assessment_id, data.rationale)
         return resource(assessment.view(), position=position)
 
     @post(
-        "/findings/{standard_id:str}/propose",
+        "/findings/{standard_id:uuid}/propose",
         sync_to_thread=True,
         status_code=201,
         description="The standard's template becomes an initiative of the plan (`source` names "
@@ -154,15 +150,15 @@ class AssessmentController(Controller):
     def propose(
         self,
         context: NamedDependency[Context],
-        assessment_id: FromPath[str],
-        standard_id: FromPath[str],
+        assessment_id: FromPath[UUID],
+        standard_id: FromPath[UUID],
         data: JSONBody[FindingIn],
     ) -> Response[dict[str, Any]]:
         plan, position, initiative_id = commands.propose_finding(
             context,
             commands.ProposeFinding(
-                assessment_id=uuid_of(assessment_id, "assessment"),
-                standard_id=uuid_of(standard_id, "standard"),
+                assessment_id=assessment_id,
+                standard_id=standard_id,
                 plan_id=data.plan_id,
                 goal_ids=data.goal_ids,
                 target_quarter=quarter(data.target_quarter),

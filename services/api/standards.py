@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
@@ -20,9 +20,9 @@ from services.api.common import (
     page,
     resource,
     tenant_read,
-    uuid_of,
 )
 from services.api.history import load_at
+from services.api.params import AsOf, Limit, MinPosition, PageCursor, Version
 from services.api.patching import converted, given, nullable
 from services.api.schemas import DecisionIn
 from services.auth import READ_LIBRARY, Principal
@@ -60,9 +60,9 @@ class StandardsController(Controller):
         principal: NamedDependency[Principal],
         category: FromQuery[Category | None] = None,
         status: FromQuery[StandardStatus | None] = None,
-        limit: FromQuery[int] = 50,
-        cursor: FromQuery[str | None] = None,
-        min_position: FromQuery[int | None] = None,
+        limit: Limit = 50,
+        cursor: PageCursor = None,
+        min_position: MinPosition = None,
     ) -> dict[str, Any]:
         principal.require(*READ_LIBRARY)
         check_limit(limit)
@@ -79,29 +79,29 @@ class StandardsController(Controller):
         )
         return page(rows, limit)
 
-    @get("/{standard_id:str}", sync_to_thread=True)
+    @get("/{standard_id:uuid}", sync_to_thread=True)
     def get_standard(
         self,
         context: NamedDependency[Context],
-        standard_id: FromPath[str],
-        version: FromQuery[int | None] = None,
-        as_of: FromQuery[datetime | None] = None,
+        standard_id: FromPath[UUID],
+        version: Version = None,
+        as_of: AsOf = None,
     ) -> Response[dict[str, Any]]:
         context.principal.require(*READ_LIBRARY)
-        standard = load_at(context, Standard, uuid_of(standard_id, "standard"), version, as_of)
+        standard = load_at(context, Standard, standard_id, version, as_of)
         return resource(standard.view())
 
-    @patch("/{standard_id:str}", sync_to_thread=True)
+    @patch("/{standard_id:uuid}", sync_to_thread=True)
     def update(
         self,
         context: NamedDependency[Context],
-        standard_id: FromPath[str],
+        standard_id: FromPath[UUID],
         data: JSONBody[StandardPatch],
     ) -> Response[dict[str, Any]]:
         standard, position = commands.update_standard(
             context,
             commands.UpdateStandard(
-                standard_id=uuid_of(standard_id, "standard"),
+                standard_id=standard_id,
                 rationale=data.rationale,
                 title=given(data.title),
                 category=given(data.category),
@@ -113,14 +113,12 @@ class StandardsController(Controller):
         )
         return resource(standard.view(), position=position)
 
-    @post("/{standard_id:str}/retire", sync_to_thread=True, status_code=200)
+    @post("/{standard_id:uuid}/retire", sync_to_thread=True, status_code=200)
     def retire(
         self,
         context: NamedDependency[Context],
-        standard_id: FromPath[str],
+        standard_id: FromPath[UUID],
         data: JSONBody[DecisionIn],
     ) -> Response[dict[str, Any]]:
-        standard, position = commands.retire_standard(
-            context, uuid_of(standard_id, "standard"), data.rationale
-        )
+        standard, position = commands.retire_standard(context, standard_id, data.rationale)
         return resource(standard.view(), position=position)
