@@ -51,7 +51,7 @@ def story() -> list[TechplanAggregate]:
 def test_every_value_in_every_aggregate_is_immutable() -> None:
     aggregates = story()
     assert {a.aggregate_type for a in aggregates} == {
-        "client", "strategy", "plan", "budget", "review"
+        "client", "strategy", "plan", "budget", "review", "standard", "assessment"
     }  # fmt: skip
     for aggregate in aggregates:
         for name, state in vars(aggregate).items():
