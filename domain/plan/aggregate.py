@@ -26,6 +26,7 @@ from domain.plan.initiative import (
     Initiative,
     InitiativeSource,
     InitiativeStatus,
+    checked_deferral,
     checked_goal_ids,
     checked_priority,
     goal_uuids,
@@ -372,14 +373,7 @@ class TechnologyPlan(TechplanAggregate):
     ) -> None:
         """Move a proposed or approved initiative to a later quarter; it is proposed again."""
         initiative = self._moving(initiative_id, "defer", by)
-        if target_quarter is None:
-            raise RuleViolation("deferring needs a target_quarter", field="target_quarter")
-        current = initiative.target_quarter
-        if current is not None and target_quarter <= current:
-            raise RuleViolation(
-                f"an initiative is deferred to a quarter after {current}", field="target_quarter"
-            )
-        quarter = str(target_quarter)
+        quarter = str(checked_deferral(initiative.target_quarter, target_quarter))
         self._record(
             self.InitiativeDeferred, by, initiative_id=initiative_id, target_quarter=quarter
         )
@@ -387,8 +381,6 @@ class TechnologyPlan(TechplanAggregate):
     def cancel_initiative(self, initiative_id: UUID, by: Decision) -> None:
         self._moving(initiative_id, "cancel", by)
         self._record(self.InitiativeCancelled, by, initiative_id=initiative_id)
-
-    # ------------------------------------------------------------ rules
 
     def _changeable(self, initiative_id: UUID) -> Initiative:
         initiative = self.initiative(initiative_id)

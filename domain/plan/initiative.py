@@ -200,3 +200,14 @@ def checked_priority(priority: Priority | str) -> Priority:
         raise RuleViolation(
             "priority is one of critical, high, medium, low", field="priority"
         ) from None
+
+
+def checked_deferral(current: FiscalQuarter | None, target: FiscalQuarter | None) -> FiscalQuarter:
+    """A deferral's target: given, and after the quarter the initiative had."""
+    if target is None:
+        raise RuleViolation("deferring needs a target_quarter", field="target_quarter")
+    if current is not None and target <= current:
+        raise RuleViolation(
+            f"an initiative is deferred to a quarter after {current}", field="target_quarter"
+        )
+    return target
