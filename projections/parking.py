@@ -26,6 +26,7 @@ import psycopg
 
 from infra.db import Cursor
 from infra.eventstore import EventLog, RecordedEvent, UnreadableEvent
+from infra.tracing import folding
 from projections.base import Projection
 
 log = logging.getLogger("techplan.projections")
@@ -104,7 +105,8 @@ def _fold_fast(
             behind.append(recorded)
             continue
         try:
-            projection.fold(cur, recorded.event, recorded.position)
+            with folding(cur, projection.name, recorded.event, recorded.position):
+                projection.fold(cur, recorded.event, recorded.position)
         except Exception as exc:
             raise FoldFailed(recorded.position, exc) from exc
     try:
@@ -147,7 +149,8 @@ def fold_one(cur: Cursor, projection: Projection, recorded: RecordedEvent) -> st
     try:
         with cur.connection.transaction():
             projection.begin(cur)
-            projection.fold(cur, recorded.event, recorded.position)
+            with folding(cur, projection.name, recorded.event, recorded.position):
+                projection.fold(cur, recorded.event, recorded.position)
             projection.flush(cur)
     except Exception as exc:
         if transient(exc):

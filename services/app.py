@@ -30,13 +30,15 @@ from services.api.clients import ClientController
 from services.api.common import DEPENDENCIES
 from services.api.docs import docs_assets, docs_page
 from services.api.history import history_router
+from services.api.metrics import metrics
 from services.api.openapi import FinishedDocument
-from services.api.ops import list_event_types, live, metrics, ready
+from services.api.ops import list_event_types, live, ready
 from services.api.plans import ClientPlansController, PlanController
 from services.api.readside import AuditController, ClientReadsController, PortfolioController
 from services.api.reviews import ClientReviewsController, ReviewController
 from services.api.standards import StandardsController
 from services.api.strategies import ClientStrategiesController, StrategyController
+from services.api.telemetry import request_telemetry, tracing_plugins
 from services.api.tenant_data import TenantDataController
 from services.api.webhooks import WebhookController
 from services.bootstrap import Container
@@ -165,7 +167,8 @@ def create_app(container: Container, *, lifespan_hooks: Sequence[LifespanHook] =
         route_handlers=route_handlers(),
         dependencies=DEPENDENCIES,
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
-        middleware=[ratelimit_middleware, idempotency_middleware],
+        middleware=[request_telemetry, ratelimit_middleware, idempotency_middleware],
+        plugins=tracing_plugins(),
         lifespan=[lifespan],
         request_max_body_size=container.settings.max_body_size,
         response_cache_config=ResponseCacheConfig(),

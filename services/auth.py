@@ -20,6 +20,7 @@ from uuid import UUID, uuid4
 
 from domain import limits
 from domain.shared import TENANT_WIDE, Actor, Role, check_room
+from infra import logs
 from infra.db import Cursor, Database
 from services.errors import Forbidden, Invalid, NotFound, Unauthorized
 
@@ -124,17 +125,24 @@ def _digest(authorization: str | None) -> str:
     return hash_key(key)
 
 
+def _logged(principal: Principal) -> Principal:
+    """Every later line of the request says whose it is (never the key: its id)."""
+    logs.bind(tenant_id=principal.tenant_id, key_id=principal.key_id)
+    return principal
+
+
 def recently_verified(authorization: str | None) -> Principal | None:
     """The principal of a key verified in the last `KEY_CACHE_SECONDS`, without I/O; None
     when it must be looked up (`authenticate`)."""
-    return VERIFIED.get(_digest(authorization))
+    known = VERIFIED.get(_digest(authorization))
+    return _logged(known) if known is not None else None
 
 
 def authenticate(db: Database, authorization: str | None) -> Principal:
     digest = _digest(authorization)
     known = VERIFIED.get(digest)
     if known is not None:
-        return known
+        return _logged(known)
     with db.tx() as cur:
         cur.execute(
             "SELECT id, tenant_id, name, role, client_ids, key_hash FROM api_keys "
@@ -146,7 +154,7 @@ def authenticate(db: Database, authorization: str | None) -> Principal:
         raise Unauthorized("the API key is not valid")
     principal = _principal(row)
     VERIFIED.put(digest, principal)
-    return principal
+    return _logged(principal)
 
 
 def _principal(row: dict[str, Any]) -> Principal:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from infra.logs import configure_logging
 from services.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
@@ -55,35 +56,39 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from services.app import create_app
-    from services.redis import RedisHook
-
-    if args.workers < 1:
-        return _fail("--workers must be at least 1")
     options: dict[str, Any] = {
         "host": args.host,
         "port": args.port,
-        "log_level": "info",
         "proxy_headers": True,
+        "log_config": None,  # our JSON lines (infra/logs.py), not uvicorn's format
+        "access_log": False,  # services/api/telemetry.py logs each request with its ids
     }
-    c = _container(settings, need_redis=True)
-    if args.workers == 1:
-        app = create_app(c, lifespan_hooks=[RedisHook()])
-        uvicorn.run(app, **options)
+    if args.workers < 1:
+        return _fail("--workers must be at least 1")
+    if args.workers > 1:
+        # Several processes: prometheus-client's multiprocess mode adds up their metrics.
+        # The directory must be known before any of them imports prometheus_client.
+        if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="techplan-metrics-")
+        _container(settings, need_redis=True).close()  # fail early, with one clear line
+        uvicorn.run("services.cli:serve_app", factory=True, workers=args.workers, **options)
         return 0
-    c.close()  # checked reachable; each worker process builds its own (serve_app)
-    uvicorn.run("services.cli:serve_app", factory=True, workers=args.workers, **options)
+    uvicorn.run(serve_app(settings), **options)
     return 0
 
 
-def serve_app() -> Litestar:
-    """The API of one `techplan serve --workers N` process, built in that process from the
-    environment: pools, caches and the Redis hook are per process."""
+def serve_app(settings: Settings | None = None) -> Litestar:
+    """The API of `techplan serve` (uvicorn calls this in each worker process)."""
+    from infra.tracing import setup_tracing
     from services.app import create_app
-    from services.bootstrap import bootstrap
     from services.redis import RedisHook
 
-    return create_app(bootstrap(Settings.from_env()), lifespan_hooks=[RedisHook()])
+    if settings is None:
+        configure_logging()
+        settings = Settings.from_env()
+    setup_tracing("techplan-api")
+    c = _container(settings, need_redis=True)
+    return create_app(c, lifespan_hooks=[RedisHook()])
 
 
 def default_workers() -> int:
@@ -274,7 +279,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     try:
         settings = Settings.from_env()
         if args.command in ("serve", "worker", "migrate", "tenants", "projections"):

@@ -214,7 +214,9 @@ def _shielded(run: Cleanup) -> Cleanup:
 async def _serve(app: Any, host: str, port: int, on_started: Callable[[], None]) -> bool:
     import uvicorn
 
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False)
+    )
     task = asyncio.create_task(server.serve())
     while not server.started and not task.done():
         await asyncio.sleep(0.05)
@@ -225,6 +227,7 @@ async def _serve(app: Any, host: str, port: int, on_started: Callable[[], None])
 
 
 def run_dev(settings: Settings, *, host: str, port: int) -> int:
+    from infra.tracing import setup_tracing
     from services.app import create_app
     from services.bootstrap import bootstrap
     from services.redis import RedisHook
@@ -254,6 +257,7 @@ def run_dev(settings: Settings, *, host: str, port: int) -> int:
                 demo = ensure_demo(container, settings.data_dir)
                 container.runner.catch_up()  # the demo is on the read side before we serve
                 problems = stopped_projections(container)
+                setup_tracing("techplan-dev")
                 app = create_app(container, lifespan_hooks=[RedisHook(), WorkerHook(settings)])
                 base = f"http://{_display_host(host)}:{port}"
 

@@ -28,6 +28,7 @@ from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 from litestar.types import ASGIApp
 
+from infra.metrics import RATE_LIMITED
 from services.auth import KEY_PREFIX, authenticate, recently_verified
 from services.errors import Unauthorized
 from services.settings import Settings
@@ -97,6 +98,7 @@ class RateLimits:
                 allowed = await self.limiter.hit(item, scope, who)
                 verdict = await self._verdict(item, scope, who, allowed)
                 if not allowed:
+                    RATE_LIMITED.labels(scope).inc()
                     return verdict
                 verdicts.append(verdict)
         except Exception as exc:  # any storage failure: pass, and rest Redis for a moment

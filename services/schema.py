@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 
+from infra import tracing
 from infra.db import Database
 from projections import notify
 from projections.rebuild import RebuildRunning, rebuild
@@ -88,6 +89,7 @@ def migrate(db: Database, store: Store, runner: Runner) -> dict[str, int]:
             *notify.DDL,
             *webhook_tables.schema(),
             *purge.DDL,
+            *tracing.DDL,
         ):
             cur.execute(statement)
         converted = unlimit_admin_keys(cur)

@@ -17,6 +17,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.utils import get_topic
 
 from domain.shared import TechplanAggregate, TechplanEvent
+from infra import tracing
 from infra.eventstore import EventStore, RecordedEvent
 from services.auth import Principal
 from services.errors import Conflict, NotFound, PreconditionFailed
@@ -43,10 +44,22 @@ class Store:
 
     def save(self, *aggregates: TechplanAggregate) -> int:
         """Save atomically; returns the notification-log position of the last event."""
-        recordings = self.app.save(*aggregates)
+        with tracing.span("eventstore save", **{"techplan.aggregates": len(aggregates)}):
+            if tracing.enabled():
+                self._remember_trace(aggregates)
+            recordings = self.app.save(*aggregates)
         if not recordings:
             return self.max_position()
         return max(r.notification.id for r in recordings)
+
+    def _remember_trace(self, aggregates: tuple[TechplanAggregate, ...]) -> None:
+        """Keep the trace for the folds of these events (infra/tracing.py)."""
+        pending = [e for a in aggregates for e in a.pending_events]
+        correlation_id = getattr(pending[0], "correlation_id", "") if pending else ""
+        if correlation_id:
+            datastore = self.app.recorder.datastore  # type: ignore[attr-defined]
+            with datastore.transaction(commit=True) as cur:
+                tracing.remember(cur, correlation_id)
 
     def max_position(self) -> int:
         return self.app.recorder.max_notification_id() or 0
@@ -64,7 +77,8 @@ class Store:
     ) -> A:
         what = cls.aggregate_type
         try:
-            aggregate: Any = self.app.repository.get(aggregate_id, version=version)
+            with tracing.span("eventstore load", **{"techplan.aggregate": what}):
+                aggregate: Any = self.app.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise NotFound(f"{what} not found") from None
         if not isinstance(aggregate, cls):

@@ -27,6 +27,7 @@ from services.webhooks.fanout import CHANNEL
 from services.webhooks.guard import guarded_client
 from services.webhooks.replays import replay_batch
 from services.webhooks.secrets import SecretBox, WebhooksUnavailable
+from workers.observe import observed
 from workers.sending import AsyncConn, Deliveries, drain
 
 log = logging.getLogger("techplan.webhooks")
@@ -111,6 +112,7 @@ async def listen(state: Deliveries) -> None:
 # ---------------------------------------------------------------- jobs
 
 
+@observed
 async def webhook_deliver(ctx: dict[str, Any], subscription_id: str) -> int:
     state: Deliveries = ctx["webhooks"]
     async with state.pool.connection() as conn:
@@ -124,10 +126,12 @@ async def webhook_deliver(ctx: dict[str, Any], subscription_id: str) -> int:
         return await drain(state, conn, UUID(subscription_id))
 
 
+@observed
 async def webhook_sweep(ctx: dict[str, Any]) -> int:
     return await sweep(ctx["webhooks"])
 
 
+@observed
 async def webhook_replay(ctx: dict[str, Any], replay_id: str) -> int:
     state: Deliveries = ctx["webhooks"]
     created = 0

@@ -16,22 +16,26 @@ from typing import Any
 from arq import cron
 from arq.worker import Worker
 
+from infra import tracing
 from projections.rebuild import rebuild
 from services.bootstrap import bootstrap
 from services.redis import redis_settings
 from services.settings import Settings
 from workers import deliveries, housekeeping
+from workers.observe import observed
 from workers.projector import Projector
 from workers.queue import queue_name
 
 log = logging.getLogger("techplan.worker")
 
 
+@observed
 async def catch_up(ctx: dict[str, Any]) -> int:
     container = ctx["container"]
     return await asyncio.to_thread(container.runner.catch_up)
 
 
+@observed
 async def rebuild_projection(ctx: dict[str, Any], name: str) -> int:
     return await asyncio.to_thread(rebuild, ctx["container"].runner, name)
 
@@ -44,6 +48,8 @@ def build_worker(settings: Settings, *, poll: float = 1.0, handle_signals: bool 
     projector = Projector(poll=poll)
 
     async def on_startup(ctx: dict[str, Any]) -> None:
+        if not tracing.enabled():  # `techplan dev` runs the API and this worker together
+            tracing.setup_tracing("techplan-worker")
         container = await asyncio.to_thread(bootstrap, settings)
         container.arq = ctx["redis"]
         ctx["container"] = container

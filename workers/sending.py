@@ -19,11 +19,14 @@ from typing import Any
 from uuid import UUID
 
 import httpx
+import msgspec
 import psycopg
 from arq.connections import ArqRedis
 from psycopg_pool import AsyncConnectionPool
 
 from domain.shared import rfc3339
+from infra.logs import log_context
+from infra.metrics import WEBHOOK_DELIVERIES
 from services.bootstrap import Container
 from services.settings import Settings
 from services.webhooks import sender
@@ -107,6 +110,41 @@ class Deliveries:
         return secrets
 
 
+# ---------------------------------------------------------------- what the operator sees
+
+
+class _Correlated(msgspec.Struct):
+    correlation_id: str = ""
+
+
+def _delivery_context(subscription: dict[str, Any], delivery: dict[str, Any]) -> Any:
+    """The delivery's lines carry the correlation id of the request that made its event."""
+    try:
+        correlation_id = msgspec.json.decode(delivery["body"], type=_Correlated).correlation_id
+    except msgspec.DecodeError:
+        correlation_id = ""
+    return log_context(
+        tenant_id=str(subscription["tenant_id"]),
+        webhook_id=str(subscription["id"]),
+        delivery_id=str(delivery["id"]),
+        correlation_id=correlation_id or None,
+    )
+
+
+def _observe(delivery: dict[str, Any], outcome: sender.Outcome, result: str) -> None:
+    """Count the attempt by its result and log it (never the URL: it may carry a token)."""
+    WEBHOOK_DELIVERIES.labels(result).inc()
+    log.info(
+        "webhook attempt",
+        extra={
+            "outcome": result,
+            "attempt": delivery["attempt_count"] + 1,
+            "status_code": outcome.status_code,
+            "duration_ms": outcome.duration_ms,
+        },
+    )
+
+
 # ---------------------------------------------------------------- draining one endpoint
 
 
@@ -161,29 +199,32 @@ async def drain(state: Deliveries, conn: AsyncConn, subscription_id: UUID) -> in
             except SecretUnreadable as exc:
                 secrets, unsigned = None, f"cannot sign: {exc}"
             for delivery in due:
-                if secrets is None:
-                    outcome = sender.Outcome(None, unsigned, 0)
-                else:
-                    outcome = await sender.attempt(
-                        state.client,
-                        subscription["url"],
-                        str(delivery["id"]),
-                        delivery["body"].encode(),
-                        secrets,
-                        settings.webhook_timeout,
-                    )
-                sent += 1
-                await settle()
-                if outcome.ok and not failing:
-                    writing = asyncio.create_task(
-                        succeeded(conn, subscription_id, delivery, outcome, recovered=False)
-                    )
-                elif outcome.ok:
-                    await succeeded(conn, subscription_id, delivery, outcome, recovered=True)
-                    break  # deliveries that waited are due again: start over, in order
-                else:
-                    await failed(conn, settings, subscription_id, delivery, outcome)
-                    break  # the endpoint may now rest, or be disabled: look again
+                with _delivery_context(subscription, delivery):
+                    if secrets is None:
+                        outcome = sender.Outcome(None, unsigned, 0)
+                    else:
+                        outcome = await sender.attempt(
+                            state.client,
+                            subscription["url"],
+                            str(delivery["id"]),
+                            delivery["body"].encode(),
+                            secrets,
+                            settings.webhook_timeout,
+                        )
+                    sent += 1
+                    await settle()
+                    if outcome.ok and not failing:
+                        _observe(delivery, outcome, "succeeded")
+                        writing = asyncio.create_task(
+                            succeeded(conn, subscription_id, delivery, outcome, recovered=False)
+                        )
+                    elif outcome.ok:
+                        _observe(delivery, outcome, "succeeded")
+                        await succeeded(conn, subscription_id, delivery, outcome, recovered=True)
+                        break  # deliveries that waited are due again: start over, in order
+                    else:
+                        await failed(conn, settings, subscription_id, delivery, outcome)
+                        break  # the endpoint may now rest, or be disabled: look again
                 if time.monotonic() - started > RUN_BUDGET:
                     await settle()
                     await state.wake(subscription_id)  # more later; let other endpoints run
@@ -242,6 +283,7 @@ async def failed(
     spread = sender.jitter()
     wait = sender.next_wait(schedule, rounds, outcome, spread)
     pause = sender.endpoint_pause(schedule, wait, outcome, spread)
+    _observe(delivery, outcome, "retrying" if wait is not None else "failed")
     async with conn.transaction():
         cur = await conn.execute(
             "SELECT status, failing_since, now() AS now FROM webhook_subscriptions"

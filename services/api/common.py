@@ -18,6 +18,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 
 from domain.client import Client
+from infra import logs
 from infra.db import Cursor
 from projections.roadmap import client_calendar
 from services.auth import READ, Principal, authenticate, recently_verified
@@ -84,6 +85,10 @@ DEPENDENCIES = {
 
 
 def correlation_id(request: Request[Any, Any, Any]) -> str:
+    """The request's correlation id, as its log lines carry it (services/api/telemetry.py)."""
+    bound = logs.current().get("correlation_id")
+    if bound:
+        return str(bound)
     given = request.headers.get("x-correlation-id") or request.headers.get("x-request-id")
     return (given or str(uuid4()))[:200]
 

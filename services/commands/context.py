@@ -17,6 +17,7 @@ from uuid import UUID
 
 from domain.shared import Actor, Decision, TechplanAggregate
 from services.auth import Principal, Role
+from services.commands.telemetry import command
 from services.store import Store, retrying
 
 A = TypeVar("A", bound=TechplanAggregate)
@@ -67,10 +68,13 @@ def requires(
     def declare(
         use_case: Callable[Concatenate[Context, P], R],
     ) -> Callable[Concatenate[Context, P], R]:
+        name = f"{use_case.__module__.rsplit('.', 1)[-1]}.{use_case.__name__}"
+
         @functools.wraps(use_case)
         def checked(ctx: Context, /, *args: P.args, **kwargs: P.kwargs) -> R:
-            ctx.principal.require(*roles)
-            return use_case(ctx, *args, **kwargs)
+            with command(name):
+                ctx.principal.require(*roles)
+                return use_case(ctx, *args, **kwargs)
 
         checked.roles = roles  # type: ignore[attr-defined]  # for the tests that list them
         return checked
