@@ -71,9 +71,12 @@ def _merge_context(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
     return event
 
 
+# The stdlib record's copies of `event` and `timestamp`, and uvicorn's coloured message.
+_STDLIB_COPIES = frozenset({"message", "asctime", "color_message"})
+
+
 def _redact_all(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
-    # `message` and `asctime` are the stdlib record's copies of `event` and `timestamp`.
-    return {k: _clean(v) for k, v in event.items() if k not in ("message", "asctime")}
+    return {k: _clean(v) for k, v in event.items() if k not in _STDLIB_COPIES}
 
 
 def _clean(value: Any) -> Any:

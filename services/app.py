@@ -169,6 +169,7 @@ def create_app(container: Container, *, lifespan_hooks: Sequence[LifespanHook] =
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
         middleware=[request_telemetry, ratelimit_middleware, idempotency_middleware],
         plugins=tracing_plugins(),
+        logging_config=None,  # logging is configured once per process: infra/logs.py
         lifespan=[lifespan],
         request_max_body_size=container.settings.max_body_size,
         response_cache_config=ResponseCacheConfig(),
