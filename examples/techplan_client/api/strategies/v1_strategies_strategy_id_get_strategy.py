@@ -1,0 +1,252 @@
+import datetime
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.v1_strategies_strategy_id_get_strategy_response_200 import (
+    V1StrategiesStrategyIdGetStrategyResponse200,
+)
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    strategy_id: str,
+    *,
+    version: int | None | Unset = UNSET,
+    as_of: datetime.datetime | None | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_version: int | Unset | None
+    if isinstance(version, Unset):
+        json_version = UNSET
+    else:
+        json_version = version
+    params["version"] = json_version
+
+    json_as_of: str | Unset | None
+    if isinstance(as_of, Unset):
+        json_as_of = UNSET
+    elif isinstance(as_of, datetime.datetime):
+        json_as_of = as_of.isoformat()
+    else:
+        json_as_of = as_of
+    params["as_of"] = json_as_of
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/strategies/{strategy_id}".format(
+            strategy_id=quote(str(strategy_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | V1StrategiesStrategyIdGetStrategyResponse200 | None:
+    if response.status_code == 200:
+        response_200 = V1StrategiesStrategyIdGetStrategyResponse200.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | V1StrategiesStrategyIdGetStrategyResponse200]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    strategy_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    version: int | None | Unset = UNSET,
+    as_of: datetime.datetime | None | Unset = UNSET,
+) -> Response[Problem | V1StrategiesStrategyIdGetStrategyResponse200]:
+    """GetStrategy
+
+    Args:
+        strategy_id (str):
+        version (int | None | Unset):
+        as_of (datetime.datetime | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | V1StrategiesStrategyIdGetStrategyResponse200]
+    """
+
+    kwargs = _get_kwargs(
+        strategy_id=strategy_id,
+        version=version,
+        as_of=as_of,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    strategy_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    version: int | None | Unset = UNSET,
+    as_of: datetime.datetime | None | Unset = UNSET,
+) -> Problem | V1StrategiesStrategyIdGetStrategyResponse200 | None:
+    """GetStrategy
+
+    Args:
+        strategy_id (str):
+        version (int | None | Unset):
+        as_of (datetime.datetime | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | V1StrategiesStrategyIdGetStrategyResponse200
+    """
+
+    return sync_detailed(
+        strategy_id=strategy_id,
+        client=client,
+        version=version,
+        as_of=as_of,
+    ).parsed
+
+
+async def asyncio_detailed(
+    strategy_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    version: int | None | Unset = UNSET,
+    as_of: datetime.datetime | None | Unset = UNSET,
+) -> Response[Problem | V1StrategiesStrategyIdGetStrategyResponse200]:
+    """GetStrategy
+
+    Args:
+        strategy_id (str):
+        version (int | None | Unset):
+        as_of (datetime.datetime | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | V1StrategiesStrategyIdGetStrategyResponse200]
+    """
+
+    kwargs = _get_kwargs(
+        strategy_id=strategy_id,
+        version=version,
+        as_of=as_of,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    strategy_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    version: int | None | Unset = UNSET,
+    as_of: datetime.datetime | None | Unset = UNSET,
+) -> Problem | V1StrategiesStrategyIdGetStrategyResponse200 | None:
+    """GetStrategy
+
+    Args:
+        strategy_id (str):
+        version (int | None | Unset):
+        as_of (datetime.datetime | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | V1StrategiesStrategyIdGetStrategyResponse200
+    """
+
+    return (
+        await asyncio_detailed(
+            strategy_id=strategy_id,
+            client=client,
+            version=version,
+            as_of=as_of,
+        )
+    ).parsed

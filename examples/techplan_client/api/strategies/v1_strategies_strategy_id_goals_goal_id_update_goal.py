@@ -1,0 +1,240 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.goal_patch import GoalPatch
+from ...models.problem import Problem
+from ...models.v1_strategies_strategy_id_goals_goal_id_update_goal_response_200 import (
+    V1StrategiesStrategyIdGoalsGoalIdUpdateGoalResponse200,
+)
+from ...types import Response
+
+
+def _get_kwargs(
+    strategy_id: str,
+    goal_id: str,
+    *,
+    body: GoalPatch,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/v1/strategies/{strategy_id}/goals/{goal_id}".format(
+            strategy_id=quote(str(strategy_id), safe=""),
+            goal_id=quote(str(goal_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | V1StrategiesStrategyIdGoalsGoalIdUpdateGoalResponse200 | None:
+    if response.status_code == 200:
+        response_200 = V1StrategiesStrategyIdGoalsGoalIdUpdateGoalResponse200.from_dict(
+            response.json()
+        )
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | V1StrategiesStrategyIdGoalsGoalIdUpdateGoalResponse200]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    strategy_id: str,
+    goal_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: GoalPatch,
+) -> Response[Problem | V1StrategiesStrategyIdGoalsGoalIdUpdateGoalResponse200]:
+    """UpdateGoal
+
+    Args:
+        strategy_id (str):
+        goal_id (str):
+        body (GoalPatch):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | V1StrategiesStrategyIdGoalsGoalIdUpdateGoalResponse200]
+    """
+
+    kwargs = _get_kwargs(
+        strategy_id=strategy_id,
+        goal_id=goal_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    strategy_id: str,
+    goal_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: GoalPatch,
+) -> Problem | V1StrategiesStrategyIdGoalsGoalIdUpdateGoalResponse200 | None:
+    """UpdateGoal
+
+    Args:
+        strategy_id (str):
+        goal_id (str):
+        body (GoalPatch):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | V1StrategiesStrategyIdGoalsGoalIdUpdateGoalResponse200
+    """
+
+    return sync_detailed(
+        strategy_id=strategy_id,
+        goal_id=goal_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    strategy_id: str,
+    goal_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: GoalPatch,
+) -> Response[Problem | V1StrategiesStrategyIdGoalsGoalIdUpdateGoalResponse200]:
+    """UpdateGoal
+
+    Args:
+        strategy_id (str):
+        goal_id (str):
+        body (GoalPatch):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | V1StrategiesStrategyIdGoalsGoalIdUpdateGoalResponse200]
+    """
+
+    kwargs = _get_kwargs(
+        strategy_id=strategy_id,
+        goal_id=goal_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    strategy_id: str,
+    goal_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: GoalPatch,
+) -> Problem | V1StrategiesStrategyIdGoalsGoalIdUpdateGoalResponse200 | None:
+    """UpdateGoal
+
+    Args:
+        strategy_id (str):
+        goal_id (str):
+        body (GoalPatch):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | V1StrategiesStrategyIdGoalsGoalIdUpdateGoalResponse200
+    """
+
+    return (
+        await asyncio_detailed(
+            strategy_id=strategy_id,
+            goal_id=goal_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="PlanIn")
+
+
+@_attrs_define
+class PlanIn:
+    """
+    Attributes:
+        title (str): 1-200 characters, no control characters
+        strategy_id (UUID):
+        rationale (None | str | Unset): why: 1-4,000 characters
+    """
+
+    title: str
+    strategy_id: UUID
+    rationale: str | Unset | None = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        title = self.title
+
+        strategy_id = str(self.strategy_id)
+
+        rationale: str | Unset | None
+        if isinstance(self.rationale, Unset):
+            rationale = UNSET
+        else:
+            rationale = self.rationale
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "title": title,
+                "strategy_id": strategy_id,
+            }
+        )
+        if rationale is not UNSET:
+            field_dict["rationale"] = rationale
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        title = d.pop("title")
+
+        strategy_id = UUID(d.pop("strategy_id"))
+
+        def _parse_rationale(data: object) -> str | Unset | None:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        rationale = _parse_rationale(d.pop("rationale", UNSET))
+
+        plan_in = cls(
+            title=title,
+            strategy_id=strategy_id,
+            rationale=rationale,
+        )
+
+        plan_in.additional_properties = d
+        return plan_in
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
