@@ -20,10 +20,11 @@ from tests.api.webhook_receiver import wait_until
 def exporter(container: Any) -> Iterator[InMemorySpanExporter]:
     exporter = InMemorySpanExporter()
     assert tracing.setup_tracing("techplan-test", exporter)
-    nudge = container.nudge_projector
+    # The test's own app attaches its projector and read side to the shared container.
+    attached = dict(vars(container))
     yield exporter
     tracing.shutdown_tracing()
-    container.nudge_projector = nudge
+    vars(container).update(attached)
 
 
 def test_one_trace_from_the_request_to_the_fold(

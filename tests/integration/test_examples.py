@@ -40,7 +40,7 @@ def server(container: Any) -> Iterator[str]:
     from services.redis import RedisHook
     from workers.projector import Projector
 
-    nudge = container.nudge_projector
+    attached = dict(vars(container))  # the app attaches its projector and read side
     app = create_app(container, lifespan_hooks=[RedisHook(), Projector(poll=0.2)])
     port = _free_port()
     config = uvicorn.Config(
@@ -56,7 +56,7 @@ def server(container: Any) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     served.should_exit = True
     thread.join(30)
-    container.nudge_projector = nudge
+    vars(container).update(attached)
 
 
 def _run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
