@@ -76,12 +76,12 @@ def main() -> None:
             create_client.sync(client=api, body=ClientIn(name="Contoso Dental", currency="EUR")),
             "client",
         )
-        client_id = str(client["id"])
+        client_id = UUID(client["id"])
         strategy = ok(
             create_strategy.sync(client_id, client=api, body=StrategyIn(title="IT strategy 2027")),
             "strategy",
         )
-        strategy_id = str(strategy["id"])
+        strategy_id = UUID(strategy["id"])
         goal = ok(
             add_goal.sync(
                 strategy_id,
@@ -100,11 +100,11 @@ def main() -> None:
             create_plan.sync(
                 client_id,
                 client=api,
-                body=PlanIn(title="Plan FY2027", strategy_id=UUID(strategy_id)),
+                body=PlanIn(title="Plan FY2027", strategy_id=strategy_id),
             ),
             "plan",
         )
-        plan_id = str(plan["id"])
+        plan_id = UUID(plan["id"])
         initiative = ok(
             propose_initiative.sync(
                 plan_id,
@@ -124,13 +124,13 @@ def main() -> None:
 
         budget = ok(
             create_budget.sync(
-                client_id, client=api, body=BudgetIn(fiscal_year=2027, plan_id=UUID(plan_id))
+                client_id, client=api, body=BudgetIn(fiscal_year=2027, plan_id=plan_id)
             ),
             "budget",
         )
         with_line = ok(
             add_line.sync(
-                str(budget["id"]),
+                UUID(budget["id"]),
                 client=api,
                 body=LineIn(
                     category=Category.BACKUP_DR,

@@ -26,7 +26,7 @@ from .line_in import LineIn
 from .line_in_quarter import LineInQuarter
 from .line_kind import LineKind
 from .line_patch import LinePatch
-from .line_patch_quarter_type_0 import LinePatchQuarterType0
+from .line_patch_quarter import LinePatchQuarter
 from .money_in import MoneyIn
 from .period import Period
 from .plan_in import PlanIn
@@ -50,7 +50,11 @@ from .strategy_in import StrategyIn
 from .tenant_in import TenantIn
 from .v1_api_keys_create_response_201 import V1ApiKeysCreateResponse201
 from .v1_api_keys_list_keys_response_200 import V1ApiKeysListKeysResponse200
+from .v1_audit_search_aggregate_type_type_1 import V1AuditSearchAggregateTypeType1
+from .v1_audit_search_aggregate_type_type_2_type_1 import V1AuditSearchAggregateTypeType2Type1
+from .v1_audit_search_aggregate_type_type_3_type_1 import V1AuditSearchAggregateTypeType3Type1
 from .v1_audit_search_response_200 import V1AuditSearchResponse200
+from .v1_audit_search_type_type_0 import V1AuditSearchTypeType0
 from .v1_budgets_budget_id_action_act_response_200 import V1BudgetsBudgetIdActionActResponse200
 from .v1_budgets_budget_id_actuals_record_actual_response_201 import (
     V1BudgetsBudgetIdActualsRecordActualResponse201,
@@ -158,9 +162,7 @@ from .v1_webhooks_webhook_id_rotate_secret_rotate_secret_response_200 import (
 from .v1_webhooks_webhook_id_update_response_200 import V1WebhooksWebhookIdUpdateResponse200
 from .webhook_in import WebhookIn
 from .webhook_patch import WebhookPatch
-from .webhook_patch_status_type_1 import WebhookPatchStatusType1
-from .webhook_patch_status_type_2_type_1 import WebhookPatchStatusType2Type1
-from .webhook_patch_status_type_3_type_1 import WebhookPatchStatusType3Type1
+from .webhook_patch_status_type_0 import WebhookPatchStatusType0
 
 __all__ = (
     "ActualIn",
@@ -189,7 +191,7 @@ __all__ = (
     "LineInQuarter",
     "LineKind",
     "LinePatch",
-    "LinePatchQuarterType0",
+    "LinePatchQuarter",
     "MoneyIn",
     "Period",
     "PlanIn",
@@ -213,7 +215,11 @@ __all__ = (
     "TenantIn",
     "V1ApiKeysCreateResponse201",
     "V1ApiKeysListKeysResponse200",
+    "V1AuditSearchAggregateTypeType1",
+    "V1AuditSearchAggregateTypeType2Type1",
+    "V1AuditSearchAggregateTypeType3Type1",
     "V1AuditSearchResponse200",
+    "V1AuditSearchTypeType0",
     "V1BudgetsBudgetIdActionActResponse200",
     "V1BudgetsBudgetIdActualsRecordActualResponse201",
     "V1BudgetsBudgetIdGetBudgetResponse200",
@@ -261,7 +267,5 @@ __all__ = (
     "V1WebhooksWebhookIdUpdateResponse200",
     "WebhookIn",
     "WebhookPatch",
-    "WebhookPatchStatusType1",
-    "WebhookPatchStatusType2Type1",
-    "WebhookPatchStatusType3Type1",
+    "WebhookPatchStatusType0",
 )

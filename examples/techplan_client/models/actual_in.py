@@ -5,7 +5,6 @@ from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -18,15 +17,14 @@ class ActualIn:
     Attributes:
         line_id (UUID):
         amount_minor (int): integer minor units; negative: a credit
-        note (None | str | Unset): up to 4,000 characters; tab and newline are the only control characters
-        rationale (None | str | Unset): why: 1-4,000 characters
+        note (None | str | Unset):
+        rationale (None | str | Unset):
     """
 
     line_id: UUID
     amount_minor: int
     note: str | Unset | None = UNSET
     rationale: str | Unset | None = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         line_id = str(self.line_id)
@@ -46,7 +44,7 @@ class ActualIn:
             rationale = self.rationale
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "line_id": line_id,
@@ -92,21 +90,4 @@ class ActualIn:
             rationale=rationale,
         )
 
-        actual_in.additional_properties = d
         return actual_in
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -5,7 +5,6 @@ from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -18,15 +17,14 @@ class BudgetIn:
     Attributes:
         fiscal_year (int | str):
         plan_id (None | Unset | UUID):
-        title (None | str | Unset): 1-200 characters, no control characters
-        rationale (None | str | Unset): why: 1-4,000 characters
+        title (None | str | Unset):
+        rationale (None | str | Unset):
     """
 
     fiscal_year: int | str
     plan_id: Unset | UUID | None = UNSET
     title: str | Unset | None = UNSET
     rationale: str | Unset | None = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         fiscal_year: int | str
@@ -53,7 +51,7 @@ class BudgetIn:
             rationale = self.rationale
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "fiscal_year": fiscal_year,
@@ -119,21 +117,4 @@ class BudgetIn:
             rationale=rationale,
         )
 
-        budget_in.additional_properties = d
         return budget_in
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -16,14 +15,13 @@ class ClientPatch:
     """
     Attributes:
         rationale (str): why: 1-4,000 characters
-        name (None | str | Unset): 1-200 characters, no control characters
+        name (None | str | Unset):
         fiscal_year_start_month (int | None | Unset):
     """
 
     rationale: str
     name: str | Unset | None = UNSET
     fiscal_year_start_month: int | Unset | None = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         rationale = self.rationale
@@ -41,7 +39,7 @@ class ClientPatch:
             fiscal_year_start_month = self.fiscal_year_start_month
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "rationale": rationale,
@@ -85,21 +83,4 @@ class ClientPatch:
             fiscal_year_start_month=fiscal_year_start_month,
         )
 
-        client_patch.additional_properties = d
         return client_patch
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.priority import Priority
 from ..types import UNSET, Unset
@@ -18,15 +17,14 @@ class GoalIn:
     Attributes:
         title (str): 1-200 characters, no control characters
         priority (Priority):
-        description (None | str | Unset): up to 4,000 characters; tab and newline are the only control characters
-        rationale (None | str | Unset): why: 1-4,000 characters
+        description (None | str | Unset):
+        rationale (None | str | Unset):
     """
 
     title: str
     priority: Priority
     description: str | Unset | None = UNSET
     rationale: str | Unset | None = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         title = self.title
@@ -46,7 +44,7 @@ class GoalIn:
             rationale = self.rationale
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "title": title,
@@ -92,21 +90,4 @@ class GoalIn:
             rationale=rationale,
         )
 
-        goal_in.additional_properties = d
         return goal_in
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.priority import Priority
 from ..types import UNSET, Unset
@@ -17,8 +16,8 @@ class GoalPatch:
     """
     Attributes:
         rationale (str): why: 1-4,000 characters
-        title (None | str | Unset): 1-200 characters, no control characters
-        description (None | str | Unset): up to 4,000 characters; tab and newline are the only control characters
+        title (None | str | Unset):
+        description (None | str | Unset):
         priority (None | Priority | Unset):
     """
 
@@ -26,7 +25,6 @@ class GoalPatch:
     title: str | Unset | None = UNSET
     description: str | Unset | None = UNSET
     priority: Priority | Unset | None = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         rationale = self.rationale
@@ -52,7 +50,7 @@ class GoalPatch:
             priority = self.priority
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "rationale": rationale,
@@ -114,21 +112,4 @@ class GoalPatch:
             priority=priority,
         )
 
-        goal_patch.additional_properties = d
         return goal_patch
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -5,7 +5,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.category import Category
 from ..models.priority import Priority
@@ -27,10 +26,10 @@ class InitiativeIn:
         category (Category):
         goal_ids (list[UUID]):
         priority (Priority):
-        target_quarter (None | str | Unset): a fiscal quarter, e.g. FY2027-Q2
+        target_quarter (None | str | Unset):
         one_time_cost (MoneyIn | None | Unset):
         recurring_cost (None | RecurringCostIn | Unset):
-        rationale (None | str | Unset): why: 1-4,000 characters
+        rationale (None | str | Unset):
     """
 
     title: str
@@ -41,7 +40,6 @@ class InitiativeIn:
     one_time_cost: MoneyIn | Unset | None = UNSET
     recurring_cost: RecurringCostIn | Unset | None = UNSET
     rationale: str | Unset | None = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.money_in import MoneyIn
@@ -87,7 +85,7 @@ class InitiativeIn:
             rationale = self.rationale
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "title": title,
@@ -189,21 +187,4 @@ class InitiativeIn:
             rationale=rationale,
         )
 
-        initiative_in.additional_properties = d
         return initiative_in
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

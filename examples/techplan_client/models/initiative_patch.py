@@ -5,7 +5,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.category import Category
 from ..models.priority import Priority
@@ -27,7 +26,7 @@ class InitiativePatch:
         title (str | Unset): 1-200 characters, no control characters
         category (Category | Unset):
         goal_ids (list[UUID] | Unset):
-        target_quarter (None | str | Unset): a fiscal quarter, e.g. FY2027-Q2
+        target_quarter (None | str | Unset):
         one_time_cost (MoneyIn | None | Unset):
         recurring_cost (None | RecurringCostIn | Unset):
         priority (Priority | Unset):
@@ -41,7 +40,6 @@ class InitiativePatch:
     one_time_cost: MoneyIn | Unset | None = UNSET
     recurring_cost: RecurringCostIn | Unset | None = UNSET
     priority: Priority | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.money_in import MoneyIn
@@ -49,24 +47,18 @@ class InitiativePatch:
 
         rationale = self.rationale
 
-        title: str | Unset
-        if isinstance(self.title, Unset):
-            title = UNSET
-        else:
-            title = self.title
+        title = self.title
 
         category: str | Unset = UNSET
         if not isinstance(self.category, Unset):
             category = self.category.value
 
-        goal_ids: list[str] | Unset
-        if isinstance(self.goal_ids, Unset):
-            goal_ids = UNSET
-        else:
+        goal_ids: list[str] | Unset = UNSET
+        if not isinstance(self.goal_ids, Unset):
             goal_ids = []
-            for goal_ids_type_0_item_data in self.goal_ids:
-                goal_ids_type_0_item = str(goal_ids_type_0_item_data)
-                goal_ids.append(goal_ids_type_0_item)
+            for goal_ids_item_data in self.goal_ids:
+                goal_ids_item = str(goal_ids_item_data)
+                goal_ids.append(goal_ids_item)
 
         target_quarter: str | Unset | None
         if isinstance(self.target_quarter, Unset):
@@ -95,7 +87,7 @@ class InitiativePatch:
             priority = self.priority.value
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "rationale": rationale,
@@ -126,12 +118,7 @@ class InitiativePatch:
         d = dict(src_dict)
         rationale = d.pop("rationale")
 
-        def _parse_title(data: object) -> str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(str | Unset, data)
-
-        title = _parse_title(d.pop("title", UNSET))
+        title = d.pop("title", UNSET)
 
         _category = d.pop("category", UNSET)
         category: Category | Unset
@@ -140,21 +127,14 @@ class InitiativePatch:
         else:
             category = Category(_category)
 
-        def _parse_goal_ids(data: object) -> list[UUID] | Unset:
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, list):
-                raise TypeError()
-            goal_ids_type_0 = []
-            _goal_ids_type_0 = data
-            for goal_ids_type_0_item_data in _goal_ids_type_0:
-                goal_ids_type_0_item = UUID(goal_ids_type_0_item_data)
+        _goal_ids = d.pop("goal_ids", UNSET)
+        goal_ids: list[UUID] | Unset = UNSET
+        if _goal_ids is not UNSET:
+            goal_ids = []
+            for goal_ids_item_data in _goal_ids:
+                goal_ids_item = UUID(goal_ids_item_data)
 
-                goal_ids_type_0.append(goal_ids_type_0_item)
-
-            return goal_ids_type_0
-
-        goal_ids = _parse_goal_ids(d.pop("goal_ids", UNSET))
+                goal_ids.append(goal_ids_item)
 
         def _parse_target_quarter(data: object) -> str | Unset | None:
             if data is None:
@@ -217,21 +197,4 @@ class InitiativePatch:
             priority=priority,
         )
 
-        initiative_patch.additional_properties = d
         return initiative_patch
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

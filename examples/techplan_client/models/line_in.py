@@ -5,7 +5,6 @@ from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.category import Category
 from ..models.line_in_quarter import LineInQuarter
@@ -24,8 +23,8 @@ class LineIn:
         amount_minor (int): integer minor units (cents), 0 or more
         kind (LineKind):
         initiative_id (None | Unset | UUID):
-        description (None | str | Unset): up to 4,000 characters; tab and newline are the only control characters
-        rationale (None | str | Unset): why: 1-4,000 characters
+        description (None | str | Unset):
+        rationale (None | str | Unset):
     """
 
     category: Category
@@ -35,7 +34,6 @@ class LineIn:
     initiative_id: Unset | UUID | None = UNSET
     description: str | Unset | None = UNSET
     rationale: str | Unset | None = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         category = self.category.value
@@ -67,7 +65,7 @@ class LineIn:
             rationale = self.rationale
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "category": category,
@@ -141,21 +139,4 @@ class LineIn:
             rationale=rationale,
         )
 
-        line_in.additional_properties = d
         return line_in
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

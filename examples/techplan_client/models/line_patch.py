@@ -5,11 +5,10 @@ from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.category import Category
 from ..models.line_kind import LineKind
-from ..models.line_patch_quarter_type_0 import LinePatchQuarterType0
+from ..models.line_patch_quarter import LinePatchQuarter
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LinePatch")
@@ -21,21 +20,20 @@ class LinePatch:
     Attributes:
         rationale (str): why: 1-4,000 characters
         category (Category | Unset):
-        quarter (LinePatchQuarterType0 | Unset):
+        quarter (LinePatchQuarter | Unset):
         amount_minor (int | Unset): integer minor units (cents), 0 or more
         kind (LineKind | Unset):
         initiative_id (None | Unset | UUID):
-        description (None | str | Unset): up to 4,000 characters; tab and newline are the only control characters
+        description (None | str | Unset):
     """
 
     rationale: str
     category: Category | Unset = UNSET
-    quarter: LinePatchQuarterType0 | Unset = UNSET
+    quarter: LinePatchQuarter | Unset = UNSET
     amount_minor: int | Unset = UNSET
     kind: LineKind | Unset = UNSET
     initiative_id: Unset | UUID | None = UNSET
     description: str | Unset | None = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         rationale = self.rationale
@@ -44,17 +42,11 @@ class LinePatch:
         if not isinstance(self.category, Unset):
             category = self.category.value
 
-        quarter: str | Unset
-        if isinstance(self.quarter, Unset):
-            quarter = UNSET
-        else:
+        quarter: str | Unset = UNSET
+        if not isinstance(self.quarter, Unset):
             quarter = self.quarter.value
 
-        amount_minor: int | Unset
-        if isinstance(self.amount_minor, Unset):
-            amount_minor = UNSET
-        else:
-            amount_minor = self.amount_minor
+        amount_minor = self.amount_minor
 
         kind: str | Unset = UNSET
         if not isinstance(self.kind, Unset):
@@ -75,7 +67,7 @@ class LinePatch:
             description = self.description
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "rationale": rationale,
@@ -108,23 +100,14 @@ class LinePatch:
         else:
             category = Category(_category)
 
-        def _parse_quarter(data: object) -> LinePatchQuarterType0 | Unset:
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, str):
-                raise TypeError()
-            quarter_type_0 = LinePatchQuarterType0(data)
+        _quarter = d.pop("quarter", UNSET)
+        quarter: LinePatchQuarter | Unset
+        if isinstance(_quarter, Unset):
+            quarter = UNSET
+        else:
+            quarter = LinePatchQuarter(_quarter)
 
-            return quarter_type_0
-
-        quarter = _parse_quarter(d.pop("quarter", UNSET))
-
-        def _parse_amount_minor(data: object) -> int | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(int | Unset, data)
-
-        amount_minor = _parse_amount_minor(d.pop("amount_minor", UNSET))
+        amount_minor = d.pop("amount_minor", UNSET)
 
         _kind = d.pop("kind", UNSET)
         kind: LineKind | Unset
@@ -169,21 +152,4 @@ class LinePatch:
             description=description,
         )
 
-        line_patch.additional_properties = d
         return line_patch
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

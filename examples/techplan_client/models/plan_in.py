@@ -5,7 +5,6 @@ from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -18,13 +17,12 @@ class PlanIn:
     Attributes:
         title (str): 1-200 characters, no control characters
         strategy_id (UUID):
-        rationale (None | str | Unset): why: 1-4,000 characters
+        rationale (None | str | Unset):
     """
 
     title: str
     strategy_id: UUID
     rationale: str | Unset | None = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         title = self.title
@@ -38,7 +36,7 @@ class PlanIn:
             rationale = self.rationale
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "title": title,
@@ -72,21 +70,4 @@ class PlanIn:
             rationale=rationale,
         )
 
-        plan_in.additional_properties = d
         return plan_in
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -16,12 +15,11 @@ class PrincipleIn:
     """
     Attributes:
         statement (str): up to 4,000 characters; tab and newline are the only control characters
-        rationale (None | str | Unset): why: 1-4,000 characters
+        rationale (None | str | Unset):
     """
 
     statement: str
     rationale: str | Unset | None = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         statement = self.statement
@@ -33,7 +31,7 @@ class PrincipleIn:
             rationale = self.rationale
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "statement": statement,
@@ -63,21 +61,4 @@ class PrincipleIn:
             rationale=rationale,
         )
 
-        principle_in.additional_properties = d
         return principle_in
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -15,13 +14,12 @@ T = TypeVar("T", bound="ReviewComplete")
 class ReviewComplete:
     """
     Attributes:
-        summary (None | str | Unset): up to 4,000 characters; tab and newline are the only control characters
-        rationale (None | str | Unset): why: 1-4,000 characters
+        summary (None | str | Unset):
+        rationale (None | str | Unset):
     """
 
     summary: str | Unset | None = UNSET
     rationale: str | Unset | None = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         summary: str | Unset | None
@@ -37,7 +35,7 @@ class ReviewComplete:
             rationale = self.rationale
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({})
         if summary is not UNSET:
             field_dict["summary"] = summary
@@ -73,21 +71,4 @@ class ReviewComplete:
             rationale=rationale,
         )
 
-        review_complete.additional_properties = d
         return review_complete
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

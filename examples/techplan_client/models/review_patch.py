@@ -5,7 +5,6 @@ from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -17,16 +16,15 @@ class ReviewPatch:
     """
     Attributes:
         rationale (str): why: 1-4,000 characters
-        title (None | str | Unset): 1-200 characters, no control characters
+        title (None | str | Unset):
         scheduled_for (datetime.date | None | Unset):
-        attendees (list[str] | None | Unset): up to 100 names
+        attendees (list[str] | None | Unset):
     """
 
     rationale: str
     title: str | Unset | None = UNSET
     scheduled_for: datetime.date | Unset | None = UNSET
     attendees: list[str] | Unset | None = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         rationale = self.rationale
@@ -55,7 +53,7 @@ class ReviewPatch:
             attendees = self.attendees
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "rationale": rationale,
@@ -125,21 +123,4 @@ class ReviewPatch:
             attendees=attendees,
         )
 
-        review_patch.additional_properties = d
         return review_patch
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -17,13 +16,12 @@ class WebhookIn:
     Attributes:
         url (str): an http(s) URL
         event_types (list[str]): event type names, `prefix.*`, or `*`
-        description (None | str | Unset): up to 4,000 characters; tab and newline are the only control characters
+        description (None | str | Unset):
     """
 
     url: str
     event_types: list[str]
     description: str | Unset | None = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         url = self.url
@@ -37,7 +35,7 @@ class WebhookIn:
             description = self.description
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "url": url,
@@ -71,21 +69,4 @@ class WebhookIn:
             description=description,
         )
 
-        webhook_in.additional_properties = d
         return webhook_in
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

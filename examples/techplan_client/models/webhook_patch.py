@@ -4,11 +4,8 @@ from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
-from ..models.webhook_patch_status_type_1 import WebhookPatchStatusType1
-from ..models.webhook_patch_status_type_2_type_1 import WebhookPatchStatusType2Type1
-from ..models.webhook_patch_status_type_3_type_1 import WebhookPatchStatusType3Type1
+from ..models.webhook_patch_status_type_0 import WebhookPatchStatusType0
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WebhookPatch")
@@ -18,23 +15,16 @@ T = TypeVar("T", bound="WebhookPatch")
 class WebhookPatch:
     """
     Attributes:
-        url (None | str | Unset): an http(s) URL
-        event_types (list[str] | None | Unset): event type names, `prefix.*`, or `*`
-        description (None | str | Unset): up to 4,000 characters; tab and newline are the only control characters
-        status (None | Unset | WebhookPatchStatusType1 | WebhookPatchStatusType2Type1 | WebhookPatchStatusType3Type1):
+        url (None | str | Unset):
+        event_types (list[str] | None | Unset):
+        description (None | str | Unset):
+        status (None | Unset | WebhookPatchStatusType0):
     """
 
     url: str | Unset | None = UNSET
     event_types: list[str] | Unset | None = UNSET
     description: str | Unset | None = UNSET
-    status: (
-        Unset
-        | WebhookPatchStatusType1
-        | WebhookPatchStatusType2Type1
-        | WebhookPatchStatusType3Type1
-        | None
-    ) = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    status: Unset | WebhookPatchStatusType0 | None = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         url: str | Unset | None
@@ -61,17 +51,13 @@ class WebhookPatch:
         status: str | Unset | None
         if isinstance(self.status, Unset):
             status = UNSET
-        elif (
-            isinstance(self.status, WebhookPatchStatusType1)
-            or isinstance(self.status, WebhookPatchStatusType2Type1)
-            or isinstance(self.status, WebhookPatchStatusType3Type1)
-        ):
+        elif isinstance(self.status, WebhookPatchStatusType0):
             status = self.status.value
         else:
             status = self.status
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({})
         if url is not UNSET:
             field_dict["url"] = url
@@ -123,15 +109,7 @@ class WebhookPatch:
 
         description = _parse_description(d.pop("description", UNSET))
 
-        def _parse_status(
-            data: object,
-        ) -> (
-            Unset
-            | WebhookPatchStatusType1
-            | WebhookPatchStatusType2Type1
-            | WebhookPatchStatusType3Type1
-            | None
-        ):
+        def _parse_status(data: object) -> Unset | WebhookPatchStatusType0 | None:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -139,35 +117,12 @@ class WebhookPatch:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                status_type_1 = WebhookPatchStatusType1(data)
+                status_type_0 = WebhookPatchStatusType0(data)
 
-                return status_type_1
+                return status_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                status_type_2_type_1 = WebhookPatchStatusType2Type1(data)
-
-                return status_type_2_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                status_type_3_type_1 = WebhookPatchStatusType3Type1(data)
-
-                return status_type_3_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                None
-                | Unset
-                | WebhookPatchStatusType1
-                | WebhookPatchStatusType2Type1
-                | WebhookPatchStatusType3Type1,
-                data,
-            )
+            return cast(None | Unset | WebhookPatchStatusType0, data)
 
         status = _parse_status(d.pop("status", UNSET))
 
@@ -178,21 +133,4 @@ class WebhookPatch:
             status=status,
         )
 
-        webhook_patch.additional_properties = d
         return webhook_patch
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

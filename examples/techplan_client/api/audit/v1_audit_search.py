@@ -1,25 +1,37 @@
-import datetime
 from http import HTTPStatus
 from typing import Any
+from uuid import UUID
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
+from ...models.v1_audit_search_aggregate_type_type_1 import V1AuditSearchAggregateTypeType1
+from ...models.v1_audit_search_aggregate_type_type_2_type_1 import (
+    V1AuditSearchAggregateTypeType2Type1,
+)
+from ...models.v1_audit_search_aggregate_type_type_3_type_1 import (
+    V1AuditSearchAggregateTypeType3Type1,
+)
 from ...models.v1_audit_search_response_200 import V1AuditSearchResponse200
+from ...models.v1_audit_search_type_type_0 import V1AuditSearchTypeType0
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    client_id: None | str | Unset = UNSET,
-    aggregate_id: None | str | Unset = UNSET,
-    aggregate_type: None | str | Unset = UNSET,
+    client_id: None | Unset | UUID = UNSET,
+    aggregate_id: None | Unset | UUID = UNSET,
+    aggregate_type: None
+    | Unset
+    | V1AuditSearchAggregateTypeType1
+    | V1AuditSearchAggregateTypeType2Type1
+    | V1AuditSearchAggregateTypeType3Type1 = UNSET,
     actor_id: None | str | Unset = UNSET,
-    type_: None | str | Unset = UNSET,
-    since: datetime.datetime | None | Unset = UNSET,
-    until: datetime.datetime | None | Unset = UNSET,
+    type_: None | Unset | V1AuditSearchTypeType0 = UNSET,
+    since: None | str | Unset = UNSET,
+    until: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
@@ -31,6 +43,8 @@ def _get_kwargs(
     json_client_id: str | Unset | None
     if isinstance(client_id, Unset):
         json_client_id = UNSET
+    elif isinstance(client_id, UUID):
+        json_client_id = str(client_id)
     else:
         json_client_id = client_id
     params["client_id"] = json_client_id
@@ -38,6 +52,8 @@ def _get_kwargs(
     json_aggregate_id: str | Unset | None
     if isinstance(aggregate_id, Unset):
         json_aggregate_id = UNSET
+    elif isinstance(aggregate_id, UUID):
+        json_aggregate_id = str(aggregate_id)
     else:
         json_aggregate_id = aggregate_id
     params["aggregate_id"] = json_aggregate_id
@@ -45,6 +61,12 @@ def _get_kwargs(
     json_aggregate_type: str | Unset | None
     if isinstance(aggregate_type, Unset):
         json_aggregate_type = UNSET
+    elif (
+        isinstance(aggregate_type, V1AuditSearchAggregateTypeType1)
+        or isinstance(aggregate_type, V1AuditSearchAggregateTypeType2Type1)
+        or isinstance(aggregate_type, V1AuditSearchAggregateTypeType3Type1)
+    ):
+        json_aggregate_type = aggregate_type.value
     else:
         json_aggregate_type = aggregate_type
     params["aggregate_type"] = json_aggregate_type
@@ -59,6 +81,8 @@ def _get_kwargs(
     json_type_: str | Unset | None
     if isinstance(type_, Unset):
         json_type_ = UNSET
+    elif isinstance(type_, V1AuditSearchTypeType0):
+        json_type_ = type_.value
     else:
         json_type_ = type_
     params["type"] = json_type_
@@ -66,8 +90,6 @@ def _get_kwargs(
     json_since: str | Unset | None
     if isinstance(since, Unset):
         json_since = UNSET
-    elif isinstance(since, datetime.datetime):
-        json_since = since.isoformat()
     else:
         json_since = since
     params["since"] = json_since
@@ -75,8 +97,6 @@ def _get_kwargs(
     json_until: str | Unset | None
     if isinstance(until, Unset):
         json_until = UNSET
-    elif isinstance(until, datetime.datetime):
-        json_until = until.isoformat()
     else:
         json_until = until
     params["until"] = json_until
@@ -188,13 +208,17 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    client_id: None | str | Unset = UNSET,
-    aggregate_id: None | str | Unset = UNSET,
-    aggregate_type: None | str | Unset = UNSET,
+    client_id: None | Unset | UUID = UNSET,
+    aggregate_id: None | Unset | UUID = UNSET,
+    aggregate_type: None
+    | Unset
+    | V1AuditSearchAggregateTypeType1
+    | V1AuditSearchAggregateTypeType2Type1
+    | V1AuditSearchAggregateTypeType3Type1 = UNSET,
     actor_id: None | str | Unset = UNSET,
-    type_: None | str | Unset = UNSET,
-    since: datetime.datetime | None | Unset = UNSET,
-    until: datetime.datetime | None | Unset = UNSET,
+    type_: None | Unset | V1AuditSearchTypeType0 = UNSET,
+    since: None | str | Unset = UNSET,
+    until: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
@@ -203,17 +227,20 @@ def sync_detailed(
     """Every decision, newest first, filtered
 
     Args:
-        client_id (None | str | Unset):
-        aggregate_id (None | str | Unset):
-        aggregate_type (None | str | Unset):
+        client_id (None | Unset | UUID): only items of this id
+        aggregate_id (None | Unset | UUID): only items of this id
+        aggregate_type (None | Unset | V1AuditSearchAggregateTypeType1 |
+            V1AuditSearchAggregateTypeType2Type1 | V1AuditSearchAggregateTypeType3Type1):
         actor_id (None | str | Unset):
-        type_ (None | str | Unset):
-        since (datetime.datetime | None | Unset):
-        until (datetime.datetime | None | Unset):
-        q (None | str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
-        min_position (int | None | Unset):
+        type_ (None | Unset | V1AuditSearchTypeType0):
+        since (None | str | Unset): an RFC 3339 date-time with an offset
+        until (None | str | Unset): an RFC 3339 date-time with an offset
+        q (None | str | Unset): text search
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -247,13 +274,17 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    client_id: None | str | Unset = UNSET,
-    aggregate_id: None | str | Unset = UNSET,
-    aggregate_type: None | str | Unset = UNSET,
+    client_id: None | Unset | UUID = UNSET,
+    aggregate_id: None | Unset | UUID = UNSET,
+    aggregate_type: None
+    | Unset
+    | V1AuditSearchAggregateTypeType1
+    | V1AuditSearchAggregateTypeType2Type1
+    | V1AuditSearchAggregateTypeType3Type1 = UNSET,
     actor_id: None | str | Unset = UNSET,
-    type_: None | str | Unset = UNSET,
-    since: datetime.datetime | None | Unset = UNSET,
-    until: datetime.datetime | None | Unset = UNSET,
+    type_: None | Unset | V1AuditSearchTypeType0 = UNSET,
+    since: None | str | Unset = UNSET,
+    until: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
@@ -262,17 +293,20 @@ def sync(
     """Every decision, newest first, filtered
 
     Args:
-        client_id (None | str | Unset):
-        aggregate_id (None | str | Unset):
-        aggregate_type (None | str | Unset):
+        client_id (None | Unset | UUID): only items of this id
+        aggregate_id (None | Unset | UUID): only items of this id
+        aggregate_type (None | Unset | V1AuditSearchAggregateTypeType1 |
+            V1AuditSearchAggregateTypeType2Type1 | V1AuditSearchAggregateTypeType3Type1):
         actor_id (None | str | Unset):
-        type_ (None | str | Unset):
-        since (datetime.datetime | None | Unset):
-        until (datetime.datetime | None | Unset):
-        q (None | str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
-        min_position (int | None | Unset):
+        type_ (None | Unset | V1AuditSearchTypeType0):
+        since (None | str | Unset): an RFC 3339 date-time with an offset
+        until (None | str | Unset): an RFC 3339 date-time with an offset
+        q (None | str | Unset): text search
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -301,13 +335,17 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    client_id: None | str | Unset = UNSET,
-    aggregate_id: None | str | Unset = UNSET,
-    aggregate_type: None | str | Unset = UNSET,
+    client_id: None | Unset | UUID = UNSET,
+    aggregate_id: None | Unset | UUID = UNSET,
+    aggregate_type: None
+    | Unset
+    | V1AuditSearchAggregateTypeType1
+    | V1AuditSearchAggregateTypeType2Type1
+    | V1AuditSearchAggregateTypeType3Type1 = UNSET,
     actor_id: None | str | Unset = UNSET,
-    type_: None | str | Unset = UNSET,
-    since: datetime.datetime | None | Unset = UNSET,
-    until: datetime.datetime | None | Unset = UNSET,
+    type_: None | Unset | V1AuditSearchTypeType0 = UNSET,
+    since: None | str | Unset = UNSET,
+    until: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
@@ -316,17 +354,20 @@ async def asyncio_detailed(
     """Every decision, newest first, filtered
 
     Args:
-        client_id (None | str | Unset):
-        aggregate_id (None | str | Unset):
-        aggregate_type (None | str | Unset):
+        client_id (None | Unset | UUID): only items of this id
+        aggregate_id (None | Unset | UUID): only items of this id
+        aggregate_type (None | Unset | V1AuditSearchAggregateTypeType1 |
+            V1AuditSearchAggregateTypeType2Type1 | V1AuditSearchAggregateTypeType3Type1):
         actor_id (None | str | Unset):
-        type_ (None | str | Unset):
-        since (datetime.datetime | None | Unset):
-        until (datetime.datetime | None | Unset):
-        q (None | str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
-        min_position (int | None | Unset):
+        type_ (None | Unset | V1AuditSearchTypeType0):
+        since (None | str | Unset): an RFC 3339 date-time with an offset
+        until (None | str | Unset): an RFC 3339 date-time with an offset
+        q (None | str | Unset): text search
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -358,13 +399,17 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    client_id: None | str | Unset = UNSET,
-    aggregate_id: None | str | Unset = UNSET,
-    aggregate_type: None | str | Unset = UNSET,
+    client_id: None | Unset | UUID = UNSET,
+    aggregate_id: None | Unset | UUID = UNSET,
+    aggregate_type: None
+    | Unset
+    | V1AuditSearchAggregateTypeType1
+    | V1AuditSearchAggregateTypeType2Type1
+    | V1AuditSearchAggregateTypeType3Type1 = UNSET,
     actor_id: None | str | Unset = UNSET,
-    type_: None | str | Unset = UNSET,
-    since: datetime.datetime | None | Unset = UNSET,
-    until: datetime.datetime | None | Unset = UNSET,
+    type_: None | Unset | V1AuditSearchTypeType0 = UNSET,
+    since: None | str | Unset = UNSET,
+    until: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
@@ -373,17 +418,20 @@ async def asyncio(
     """Every decision, newest first, filtered
 
     Args:
-        client_id (None | str | Unset):
-        aggregate_id (None | str | Unset):
-        aggregate_type (None | str | Unset):
+        client_id (None | Unset | UUID): only items of this id
+        aggregate_id (None | Unset | UUID): only items of this id
+        aggregate_type (None | Unset | V1AuditSearchAggregateTypeType1 |
+            V1AuditSearchAggregateTypeType2Type1 | V1AuditSearchAggregateTypeType3Type1):
         actor_id (None | str | Unset):
-        type_ (None | str | Unset):
-        since (datetime.datetime | None | Unset):
-        until (datetime.datetime | None | Unset):
-        q (None | str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
-        min_position (int | None | Unset):
+        type_ (None | Unset | V1AuditSearchTypeType0):
+        since (None | str | Unset): an RFC 3339 date-time with an offset
+        until (None | str | Unset): an RFC 3339 date-time with an offset
+        q (None | str | Unset): text search
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

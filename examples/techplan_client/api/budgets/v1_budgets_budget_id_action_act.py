@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -15,7 +16,7 @@ from ...types import Response
 
 
 def _get_kwargs(
-    budget_id: str,
+    budget_id: UUID,
     action: str,
     *,
     body: DecisionIn,
@@ -109,7 +110,7 @@ def _build_response(
 
 
 def sync_detailed(
-    budget_id: str,
+    budget_id: UUID,
     action: str,
     *,
     client: AuthenticatedClient | Client,
@@ -120,7 +121,7 @@ def sync_detailed(
      `action`: submit, approve, reject, reopen, close. Only `admin` and `client` keys approve or reject.
 
     Args:
-        budget_id (str):
+        budget_id (UUID):
         action (str):
         body (DecisionIn):
 
@@ -146,7 +147,7 @@ def sync_detailed(
 
 
 def sync(
-    budget_id: str,
+    budget_id: UUID,
     action: str,
     *,
     client: AuthenticatedClient | Client,
@@ -157,7 +158,7 @@ def sync(
      `action`: submit, approve, reject, reopen, close. Only `admin` and `client` keys approve or reject.
 
     Args:
-        budget_id (str):
+        budget_id (UUID):
         action (str):
         body (DecisionIn):
 
@@ -178,7 +179,7 @@ def sync(
 
 
 async def asyncio_detailed(
-    budget_id: str,
+    budget_id: UUID,
     action: str,
     *,
     client: AuthenticatedClient | Client,
@@ -189,7 +190,7 @@ async def asyncio_detailed(
      `action`: submit, approve, reject, reopen, close. Only `admin` and `client` keys approve or reject.
 
     Args:
-        budget_id (str):
+        budget_id (UUID):
         action (str):
         body (DecisionIn):
 
@@ -213,7 +214,7 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    budget_id: str,
+    budget_id: UUID,
     action: str,
     *,
     client: AuthenticatedClient | Client,
@@ -224,7 +225,7 @@ async def asyncio(
      `action`: submit, approve, reject, reopen, close. Only `admin` and `client` keys approve or reject.
 
     Args:
-        budget_id (str):
+        budget_id (UUID):
         action (str):
         body (DecisionIn):
 

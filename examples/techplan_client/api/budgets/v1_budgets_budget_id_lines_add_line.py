@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -15,7 +16,7 @@ from ...types import Response
 
 
 def _get_kwargs(
-    budget_id: str,
+    budget_id: UUID,
     *,
     body: LineIn,
 ) -> dict[str, Any]:
@@ -107,7 +108,7 @@ def _build_response(
 
 
 def sync_detailed(
-    budget_id: str,
+    budget_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: LineIn,
@@ -115,7 +116,7 @@ def sync_detailed(
     """AddLine
 
     Args:
-        budget_id (str):
+        budget_id (UUID):
         body (LineIn):
 
     Raises:
@@ -139,7 +140,7 @@ def sync_detailed(
 
 
 def sync(
-    budget_id: str,
+    budget_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: LineIn,
@@ -147,7 +148,7 @@ def sync(
     """AddLine
 
     Args:
-        budget_id (str):
+        budget_id (UUID):
         body (LineIn):
 
     Raises:
@@ -166,7 +167,7 @@ def sync(
 
 
 async def asyncio_detailed(
-    budget_id: str,
+    budget_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: LineIn,
@@ -174,7 +175,7 @@ async def asyncio_detailed(
     """AddLine
 
     Args:
-        budget_id (str):
+        budget_id (UUID):
         body (LineIn):
 
     Raises:
@@ -196,7 +197,7 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    budget_id: str,
+    budget_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: LineIn,
@@ -204,7 +205,7 @@ async def asyncio(
     """AddLine
 
     Args:
-        budget_id (str):
+        budget_id (UUID):
         body (LineIn):
 
     Raises:

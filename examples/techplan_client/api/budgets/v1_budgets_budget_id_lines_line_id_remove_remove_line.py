@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -15,8 +16,8 @@ from ...types import Response
 
 
 def _get_kwargs(
-    budget_id: str,
-    line_id: str,
+    budget_id: UUID,
+    line_id: UUID,
     *,
     body: DecisionIn,
 ) -> dict[str, Any]:
@@ -111,8 +112,8 @@ def _build_response(
 
 
 def sync_detailed(
-    budget_id: str,
-    line_id: str,
+    budget_id: UUID,
+    line_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: DecisionIn,
@@ -120,8 +121,8 @@ def sync_detailed(
     """RemoveLine
 
     Args:
-        budget_id (str):
-        line_id (str):
+        budget_id (UUID):
+        line_id (UUID):
         body (DecisionIn):
 
     Raises:
@@ -146,8 +147,8 @@ def sync_detailed(
 
 
 def sync(
-    budget_id: str,
-    line_id: str,
+    budget_id: UUID,
+    line_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: DecisionIn,
@@ -155,8 +156,8 @@ def sync(
     """RemoveLine
 
     Args:
-        budget_id (str):
-        line_id (str):
+        budget_id (UUID):
+        line_id (UUID):
         body (DecisionIn):
 
     Raises:
@@ -176,8 +177,8 @@ def sync(
 
 
 async def asyncio_detailed(
-    budget_id: str,
-    line_id: str,
+    budget_id: UUID,
+    line_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: DecisionIn,
@@ -185,8 +186,8 @@ async def asyncio_detailed(
     """RemoveLine
 
     Args:
-        budget_id (str):
-        line_id (str):
+        budget_id (UUID):
+        line_id (UUID):
         body (DecisionIn):
 
     Raises:
@@ -209,8 +210,8 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    budget_id: str,
-    line_id: str,
+    budget_id: UUID,
+    line_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: DecisionIn,
@@ -218,8 +219,8 @@ async def asyncio(
     """RemoveLine
 
     Args:
-        budget_id (str):
-        line_id (str):
+        budget_id (UUID):
+        line_id (UUID):
         body (DecisionIn):
 
     Raises:

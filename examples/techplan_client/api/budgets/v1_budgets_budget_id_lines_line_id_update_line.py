@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -15,8 +16,8 @@ from ...types import Response
 
 
 def _get_kwargs(
-    budget_id: str,
-    line_id: str,
+    budget_id: UUID,
+    line_id: UUID,
     *,
     body: LinePatch,
 ) -> dict[str, Any]:
@@ -109,8 +110,8 @@ def _build_response(
 
 
 def sync_detailed(
-    budget_id: str,
-    line_id: str,
+    budget_id: UUID,
+    line_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: LinePatch,
@@ -118,8 +119,8 @@ def sync_detailed(
     """UpdateLine
 
     Args:
-        budget_id (str):
-        line_id (str):
+        budget_id (UUID):
+        line_id (UUID):
         body (LinePatch):
 
     Raises:
@@ -144,8 +145,8 @@ def sync_detailed(
 
 
 def sync(
-    budget_id: str,
-    line_id: str,
+    budget_id: UUID,
+    line_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: LinePatch,
@@ -153,8 +154,8 @@ def sync(
     """UpdateLine
 
     Args:
-        budget_id (str):
-        line_id (str):
+        budget_id (UUID):
+        line_id (UUID):
         body (LinePatch):
 
     Raises:
@@ -174,8 +175,8 @@ def sync(
 
 
 async def asyncio_detailed(
-    budget_id: str,
-    line_id: str,
+    budget_id: UUID,
+    line_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: LinePatch,
@@ -183,8 +184,8 @@ async def asyncio_detailed(
     """UpdateLine
 
     Args:
-        budget_id (str):
-        line_id (str):
+        budget_id (UUID):
+        line_id (UUID):
         body (LinePatch):
 
     Raises:
@@ -207,8 +208,8 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    budget_id: str,
-    line_id: str,
+    budget_id: UUID,
+    line_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: LinePatch,
@@ -216,8 +217,8 @@ async def asyncio(
     """UpdateLine
 
     Args:
-        budget_id (str):
-        line_id (str):
+        budget_id (UUID):
+        line_id (UUID):
         body (LinePatch):
 
     Raises:

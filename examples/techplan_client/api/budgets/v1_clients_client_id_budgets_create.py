@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -15,7 +16,7 @@ from ...types import Response
 
 
 def _get_kwargs(
-    client_id: str,
+    client_id: UUID,
     *,
     body: BudgetIn,
 ) -> dict[str, Any]:
@@ -107,7 +108,7 @@ def _build_response(
 
 
 def sync_detailed(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: BudgetIn,
@@ -117,7 +118,7 @@ def sync_detailed(
      One budget per client and fiscal year that is not closed: another is 409.
 
     Args:
-        client_id (str):
+        client_id (UUID):
         body (BudgetIn):
 
     Raises:
@@ -141,7 +142,7 @@ def sync_detailed(
 
 
 def sync(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: BudgetIn,
@@ -151,7 +152,7 @@ def sync(
      One budget per client and fiscal year that is not closed: another is 409.
 
     Args:
-        client_id (str):
+        client_id (UUID):
         body (BudgetIn):
 
     Raises:
@@ -170,7 +171,7 @@ def sync(
 
 
 async def asyncio_detailed(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: BudgetIn,
@@ -180,7 +181,7 @@ async def asyncio_detailed(
      One budget per client and fiscal year that is not closed: another is 409.
 
     Args:
-        client_id (str):
+        client_id (UUID):
         body (BudgetIn):
 
     Raises:
@@ -202,7 +203,7 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: BudgetIn,
@@ -212,7 +213,7 @@ async def asyncio(
      One budget per client and fiscal year that is not closed: another is 409.
 
     Args:
-        client_id (str):
+        client_id (UUID):
         body (BudgetIn):
 
     Raises:

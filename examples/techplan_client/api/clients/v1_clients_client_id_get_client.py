@@ -1,7 +1,7 @@
-import datetime
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -15,10 +15,10 @@ from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
-    client_id: str,
+    client_id: UUID,
     *,
     version: int | None | Unset = UNSET,
-    as_of: datetime.datetime | None | Unset = UNSET,
+    as_of: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -33,8 +33,6 @@ def _get_kwargs(
     json_as_of: str | Unset | None
     if isinstance(as_of, Unset):
         json_as_of = UNSET
-    elif isinstance(as_of, datetime.datetime):
-        json_as_of = as_of.isoformat()
     else:
         json_as_of = as_of
     params["as_of"] = json_as_of
@@ -123,18 +121,19 @@ def _build_response(
 
 
 def sync_detailed(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     version: int | None | Unset = UNSET,
-    as_of: datetime.datetime | None | Unset = UNSET,
+    as_of: None | str | Unset = UNSET,
 ) -> Response[Problem | V1ClientsClientIdGetClientResponse200]:
     """GetClient
 
     Args:
-        client_id (str):
-        version (int | None | Unset):
-        as_of (datetime.datetime | None | Unset):
+        client_id (UUID):
+        version (int | None | Unset): the resource as it was after this version (404 if none)
+        as_of (None | str | Unset): the resource as it was after its last event at or before this
+            time
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,18 +157,19 @@ def sync_detailed(
 
 
 def sync(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     version: int | None | Unset = UNSET,
-    as_of: datetime.datetime | None | Unset = UNSET,
+    as_of: None | str | Unset = UNSET,
 ) -> Problem | V1ClientsClientIdGetClientResponse200 | None:
     """GetClient
 
     Args:
-        client_id (str):
-        version (int | None | Unset):
-        as_of (datetime.datetime | None | Unset):
+        client_id (UUID):
+        version (int | None | Unset): the resource as it was after this version (404 if none)
+        as_of (None | str | Unset): the resource as it was after its last event at or before this
+            time
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -188,18 +188,19 @@ def sync(
 
 
 async def asyncio_detailed(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     version: int | None | Unset = UNSET,
-    as_of: datetime.datetime | None | Unset = UNSET,
+    as_of: None | str | Unset = UNSET,
 ) -> Response[Problem | V1ClientsClientIdGetClientResponse200]:
     """GetClient
 
     Args:
-        client_id (str):
-        version (int | None | Unset):
-        as_of (datetime.datetime | None | Unset):
+        client_id (UUID):
+        version (int | None | Unset): the resource as it was after this version (404 if none)
+        as_of (None | str | Unset): the resource as it was after its last event at or before this
+            time
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -221,18 +222,19 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     version: int | None | Unset = UNSET,
-    as_of: datetime.datetime | None | Unset = UNSET,
+    as_of: None | str | Unset = UNSET,
 ) -> Problem | V1ClientsClientIdGetClientResponse200 | None:
     """GetClient
 
     Args:
-        client_id (str):
-        version (int | None | Unset):
-        as_of (datetime.datetime | None | Unset):
+        client_id (UUID):
+        version (int | None | Unset): the resource as it was after this version (404 if none)
+        as_of (None | str | Unset): the resource as it was after its last event at or before this
+            time
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

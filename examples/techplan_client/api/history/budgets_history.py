@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -12,7 +13,7 @@ from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
-    id: str,
+    id: UUID,
     *,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
@@ -113,7 +114,7 @@ def _build_response(
 
 
 def sync_detailed(
-    id: str,
+    id: UUID,
     *,
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
@@ -122,9 +123,10 @@ def sync_detailed(
     """History of a budget: one item per event, field-level changes
 
     Args:
-        id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
+        id (UUID):
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,7 +150,7 @@ def sync_detailed(
 
 
 def sync(
-    id: str,
+    id: UUID,
     *,
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
@@ -157,9 +159,10 @@ def sync(
     """History of a budget: one item per event, field-level changes
 
     Args:
-        id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
+        id (UUID):
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -178,7 +181,7 @@ def sync(
 
 
 async def asyncio_detailed(
-    id: str,
+    id: UUID,
     *,
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
@@ -187,9 +190,10 @@ async def asyncio_detailed(
     """History of a budget: one item per event, field-level changes
 
     Args:
-        id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
+        id (UUID):
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -211,7 +215,7 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    id: str,
+    id: UUID,
     *,
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
@@ -220,9 +224,10 @@ async def asyncio(
     """History of a budget: one item per event, field-level changes
 
     Args:
-        id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
+        id (UUID):
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -12,7 +13,7 @@ from ...types import UNSET, Response
 
 
 def _get_kwargs(
-    id: str,
+    id: UUID,
     *,
     from_: int,
     to: int,
@@ -108,7 +109,7 @@ def _build_response(
 
 
 def sync_detailed(
-    id: str,
+    id: UUID,
     *,
     client: AuthenticatedClient | Client,
     from_: int,
@@ -117,7 +118,7 @@ def sync_detailed(
     """Net field-level difference between two versions of a client
 
     Args:
-        id (str):
+        id (UUID):
         from_ (int):
         to (int):
 
@@ -143,7 +144,7 @@ def sync_detailed(
 
 
 def sync(
-    id: str,
+    id: UUID,
     *,
     client: AuthenticatedClient | Client,
     from_: int,
@@ -152,7 +153,7 @@ def sync(
     """Net field-level difference between two versions of a client
 
     Args:
-        id (str):
+        id (UUID):
         from_ (int):
         to (int):
 
@@ -173,7 +174,7 @@ def sync(
 
 
 async def asyncio_detailed(
-    id: str,
+    id: UUID,
     *,
     client: AuthenticatedClient | Client,
     from_: int,
@@ -182,7 +183,7 @@ async def asyncio_detailed(
     """Net field-level difference between two versions of a client
 
     Args:
-        id (str):
+        id (UUID):
         from_ (int):
         to (int):
 
@@ -206,7 +207,7 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    id: str,
+    id: UUID,
     *,
     client: AuthenticatedClient | Client,
     from_: int,
@@ -215,7 +216,7 @@ async def asyncio(
     """Net field-level difference between two versions of a client
 
     Args:
-        id (str):
+        id (UUID):
         from_ (int):
         to (int):
 

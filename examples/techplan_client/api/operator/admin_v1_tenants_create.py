@@ -102,7 +102,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: TenantIn,
 ) -> Response[AdminV1TenantsCreateResponse201 | Problem]:
     """Create
@@ -131,7 +131,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: TenantIn,
 ) -> AdminV1TenantsCreateResponse201 | Problem | None:
     """Create
@@ -155,7 +155,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: TenantIn,
 ) -> Response[AdminV1TenantsCreateResponse201 | Problem]:
     """Create
@@ -182,7 +182,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: TenantIn,
 ) -> AdminV1TenantsCreateResponse201 | Problem | None:
     """Create

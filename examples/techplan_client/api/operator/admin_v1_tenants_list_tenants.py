@@ -112,15 +112,16 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> Response[AdminV1TenantsListTenantsResponse200 | Problem]:
     """ListTenants
 
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -144,15 +145,16 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> AdminV1TenantsListTenantsResponse200 | Problem | None:
     """ListTenants
 
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -171,15 +173,16 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> Response[AdminV1TenantsListTenantsResponse200 | Problem]:
     """ListTenants
 
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -201,15 +204,16 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> AdminV1TenantsListTenantsResponse200 | Problem | None:
     """ListTenants
 
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -14,7 +15,7 @@ from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
-    tenant_id: str,
+    tenant_id: UUID,
     *,
     confirm: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -112,15 +113,15 @@ def _build_response(
 
 
 def sync_detailed(
-    tenant_id: str,
+    tenant_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     confirm: None | str | Unset = UNSET,
 ) -> Response[AdminV1TenantsTenantIdPurgeResponse200 | Problem]:
     """Purge
 
     Args:
-        tenant_id (str):
+        tenant_id (UUID):
         confirm (None | str | Unset):
 
     Raises:
@@ -144,15 +145,15 @@ def sync_detailed(
 
 
 def sync(
-    tenant_id: str,
+    tenant_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     confirm: None | str | Unset = UNSET,
 ) -> AdminV1TenantsTenantIdPurgeResponse200 | Problem | None:
     """Purge
 
     Args:
-        tenant_id (str):
+        tenant_id (UUID):
         confirm (None | str | Unset):
 
     Raises:
@@ -171,15 +172,15 @@ def sync(
 
 
 async def asyncio_detailed(
-    tenant_id: str,
+    tenant_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     confirm: None | str | Unset = UNSET,
 ) -> Response[AdminV1TenantsTenantIdPurgeResponse200 | Problem]:
     """Purge
 
     Args:
-        tenant_id (str):
+        tenant_id (UUID):
         confirm (None | str | Unset):
 
     Raises:
@@ -201,15 +202,15 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    tenant_id: str,
+    tenant_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     confirm: None | str | Unset = UNSET,
 ) -> AdminV1TenantsTenantIdPurgeResponse200 | Problem | None:
     """Purge
 
     Args:
-        tenant_id (str):
+        tenant_id (UUID):
         confirm (None | str | Unset):
 
     Raises:

@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -15,7 +16,7 @@ from ...types import Response
 
 
 def _get_kwargs(
-    client_id: str,
+    client_id: UUID,
     *,
     body: PlanIn,
 ) -> dict[str, Any]:
@@ -107,7 +108,7 @@ def _build_response(
 
 
 def sync_detailed(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: PlanIn,
@@ -115,7 +116,7 @@ def sync_detailed(
     """Create
 
     Args:
-        client_id (str):
+        client_id (UUID):
         body (PlanIn):
 
     Raises:
@@ -139,7 +140,7 @@ def sync_detailed(
 
 
 def sync(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: PlanIn,
@@ -147,7 +148,7 @@ def sync(
     """Create
 
     Args:
-        client_id (str):
+        client_id (UUID):
         body (PlanIn):
 
     Raises:
@@ -166,7 +167,7 @@ def sync(
 
 
 async def asyncio_detailed(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: PlanIn,
@@ -174,7 +175,7 @@ async def asyncio_detailed(
     """Create
 
     Args:
-        client_id (str):
+        client_id (UUID):
         body (PlanIn):
 
     Raises:
@@ -196,7 +197,7 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: PlanIn,
@@ -204,7 +205,7 @@ async def asyncio(
     """Create
 
     Args:
-        client_id (str):
+        client_id (UUID):
         body (PlanIn):
 
     Raises:

@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -14,7 +15,7 @@ from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
-    client_id: str,
+    client_id: UUID,
     *,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
@@ -123,7 +124,7 @@ def _build_response(
 
 
 def sync_detailed(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
@@ -133,10 +134,12 @@ def sync_detailed(
     """ListPlans
 
     Args:
-        client_id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
-        min_position (int | None | Unset):
+        client_id (UUID):
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -161,7 +164,7 @@ def sync_detailed(
 
 
 def sync(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
@@ -171,10 +174,12 @@ def sync(
     """ListPlans
 
     Args:
-        client_id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
-        min_position (int | None | Unset):
+        client_id (UUID):
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -194,7 +199,7 @@ def sync(
 
 
 async def asyncio_detailed(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
@@ -204,10 +209,12 @@ async def asyncio_detailed(
     """ListPlans
 
     Args:
-        client_id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
-        min_position (int | None | Unset):
+        client_id (UUID):
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -230,7 +237,7 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
@@ -240,10 +247,12 @@ async def asyncio(
     """ListPlans
 
     Args:
-        client_id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
-        min_position (int | None | Unset):
+        client_id (UUID):
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

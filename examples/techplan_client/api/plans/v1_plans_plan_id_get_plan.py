@@ -1,7 +1,7 @@
-import datetime
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -13,10 +13,10 @@ from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
-    plan_id: str,
+    plan_id: UUID,
     *,
     version: int | None | Unset = UNSET,
-    as_of: datetime.datetime | None | Unset = UNSET,
+    as_of: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -31,8 +31,6 @@ def _get_kwargs(
     json_as_of: str | Unset | None
     if isinstance(as_of, Unset):
         json_as_of = UNSET
-    elif isinstance(as_of, datetime.datetime):
-        json_as_of = as_of.isoformat()
     else:
         json_as_of = as_of
     params["as_of"] = json_as_of
@@ -121,18 +119,19 @@ def _build_response(
 
 
 def sync_detailed(
-    plan_id: str,
+    plan_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     version: int | None | Unset = UNSET,
-    as_of: datetime.datetime | None | Unset = UNSET,
+    as_of: None | str | Unset = UNSET,
 ) -> Response[Problem | V1PlansPlanIdGetPlanResponse200]:
     """GetPlan
 
     Args:
-        plan_id (str):
-        version (int | None | Unset):
-        as_of (datetime.datetime | None | Unset):
+        plan_id (UUID):
+        version (int | None | Unset): the resource as it was after this version (404 if none)
+        as_of (None | str | Unset): the resource as it was after its last event at or before this
+            time
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -156,18 +155,19 @@ def sync_detailed(
 
 
 def sync(
-    plan_id: str,
+    plan_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     version: int | None | Unset = UNSET,
-    as_of: datetime.datetime | None | Unset = UNSET,
+    as_of: None | str | Unset = UNSET,
 ) -> Problem | V1PlansPlanIdGetPlanResponse200 | None:
     """GetPlan
 
     Args:
-        plan_id (str):
-        version (int | None | Unset):
-        as_of (datetime.datetime | None | Unset):
+        plan_id (UUID):
+        version (int | None | Unset): the resource as it was after this version (404 if none)
+        as_of (None | str | Unset): the resource as it was after its last event at or before this
+            time
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -186,18 +186,19 @@ def sync(
 
 
 async def asyncio_detailed(
-    plan_id: str,
+    plan_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     version: int | None | Unset = UNSET,
-    as_of: datetime.datetime | None | Unset = UNSET,
+    as_of: None | str | Unset = UNSET,
 ) -> Response[Problem | V1PlansPlanIdGetPlanResponse200]:
     """GetPlan
 
     Args:
-        plan_id (str):
-        version (int | None | Unset):
-        as_of (datetime.datetime | None | Unset):
+        plan_id (UUID):
+        version (int | None | Unset): the resource as it was after this version (404 if none)
+        as_of (None | str | Unset): the resource as it was after its last event at or before this
+            time
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -219,18 +220,19 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    plan_id: str,
+    plan_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     version: int | None | Unset = UNSET,
-    as_of: datetime.datetime | None | Unset = UNSET,
+    as_of: None | str | Unset = UNSET,
 ) -> Problem | V1PlansPlanIdGetPlanResponse200 | None:
     """GetPlan
 
     Args:
-        plan_id (str):
-        version (int | None | Unset):
-        as_of (datetime.datetime | None | Unset):
+        plan_id (UUID):
+        version (int | None | Unset): the resource as it was after this version (404 if none)
+        as_of (None | str | Unset): the resource as it was after its last event at or before this
+            time
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -15,8 +16,8 @@ from ...types import Response
 
 
 def _get_kwargs(
-    plan_id: str,
-    initiative_id: str,
+    plan_id: UUID,
+    initiative_id: UUID,
     action: str,
     *,
     body: InitiativeActionIn,
@@ -113,8 +114,8 @@ def _build_response(
 
 
 def sync_detailed(
-    plan_id: str,
-    initiative_id: str,
+    plan_id: UUID,
+    initiative_id: UUID,
     action: str,
     *,
     client: AuthenticatedClient | Client,
@@ -126,8 +127,8 @@ def sync_detailed(
     approve and defer.
 
     Args:
-        plan_id (str):
-        initiative_id (str):
+        plan_id (UUID):
+        initiative_id (UUID):
         action (str):
         body (InitiativeActionIn):
 
@@ -154,8 +155,8 @@ def sync_detailed(
 
 
 def sync(
-    plan_id: str,
-    initiative_id: str,
+    plan_id: UUID,
+    initiative_id: UUID,
     action: str,
     *,
     client: AuthenticatedClient | Client,
@@ -167,8 +168,8 @@ def sync(
     approve and defer.
 
     Args:
-        plan_id (str):
-        initiative_id (str):
+        plan_id (UUID):
+        initiative_id (UUID):
         action (str):
         body (InitiativeActionIn):
 
@@ -190,8 +191,8 @@ def sync(
 
 
 async def asyncio_detailed(
-    plan_id: str,
-    initiative_id: str,
+    plan_id: UUID,
+    initiative_id: UUID,
     action: str,
     *,
     client: AuthenticatedClient | Client,
@@ -203,8 +204,8 @@ async def asyncio_detailed(
     approve and defer.
 
     Args:
-        plan_id (str):
-        initiative_id (str):
+        plan_id (UUID):
+        initiative_id (UUID):
         action (str):
         body (InitiativeActionIn):
 
@@ -229,8 +230,8 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    plan_id: str,
-    initiative_id: str,
+    plan_id: UUID,
+    initiative_id: UUID,
     action: str,
     *,
     client: AuthenticatedClient | Client,
@@ -242,8 +243,8 @@ async def asyncio(
     approve and defer.
 
     Args:
-        plan_id (str):
-        initiative_id (str):
+        plan_id (UUID):
+        initiative_id (UUID):
         action (str):
         body (InitiativeActionIn):
 

@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -15,8 +16,8 @@ from ...types import Response
 
 
 def _get_kwargs(
-    plan_id: str,
-    initiative_id: str,
+    plan_id: UUID,
+    initiative_id: UUID,
     *,
     body: InitiativePatch,
 ) -> dict[str, Any]:
@@ -111,8 +112,8 @@ def _build_response(
 
 
 def sync_detailed(
-    plan_id: str,
-    initiative_id: str,
+    plan_id: UUID,
+    initiative_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: InitiativePatch,
@@ -120,8 +121,8 @@ def sync_detailed(
     """UpdateInitiative
 
     Args:
-        plan_id (str):
-        initiative_id (str):
+        plan_id (UUID):
+        initiative_id (UUID):
         body (InitiativePatch):
 
     Raises:
@@ -146,8 +147,8 @@ def sync_detailed(
 
 
 def sync(
-    plan_id: str,
-    initiative_id: str,
+    plan_id: UUID,
+    initiative_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: InitiativePatch,
@@ -155,8 +156,8 @@ def sync(
     """UpdateInitiative
 
     Args:
-        plan_id (str):
-        initiative_id (str):
+        plan_id (UUID):
+        initiative_id (UUID):
         body (InitiativePatch):
 
     Raises:
@@ -176,8 +177,8 @@ def sync(
 
 
 async def asyncio_detailed(
-    plan_id: str,
-    initiative_id: str,
+    plan_id: UUID,
+    initiative_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: InitiativePatch,
@@ -185,8 +186,8 @@ async def asyncio_detailed(
     """UpdateInitiative
 
     Args:
-        plan_id (str):
-        initiative_id (str):
+        plan_id (UUID):
+        initiative_id (UUID):
         body (InitiativePatch):
 
     Raises:
@@ -209,8 +210,8 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    plan_id: str,
-    initiative_id: str,
+    plan_id: UUID,
+    initiative_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: InitiativePatch,
@@ -218,8 +219,8 @@ async def asyncio(
     """UpdateInitiative
 
     Args:
-        plan_id (str):
-        initiative_id (str):
+        plan_id (UUID):
+        initiative_id (UUID):
         body (InitiativePatch):
 
     Raises:

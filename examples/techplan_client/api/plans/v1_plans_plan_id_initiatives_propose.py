@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -15,7 +16,7 @@ from ...types import Response
 
 
 def _get_kwargs(
-    plan_id: str,
+    plan_id: UUID,
     *,
     body: InitiativeIn,
 ) -> dict[str, Any]:
@@ -107,7 +108,7 @@ def _build_response(
 
 
 def sync_detailed(
-    plan_id: str,
+    plan_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: InitiativeIn,
@@ -115,7 +116,7 @@ def sync_detailed(
     """Propose
 
     Args:
-        plan_id (str):
+        plan_id (UUID):
         body (InitiativeIn):
 
     Raises:
@@ -139,7 +140,7 @@ def sync_detailed(
 
 
 def sync(
-    plan_id: str,
+    plan_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: InitiativeIn,
@@ -147,7 +148,7 @@ def sync(
     """Propose
 
     Args:
-        plan_id (str):
+        plan_id (UUID):
         body (InitiativeIn):
 
     Raises:
@@ -166,7 +167,7 @@ def sync(
 
 
 async def asyncio_detailed(
-    plan_id: str,
+    plan_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: InitiativeIn,
@@ -174,7 +175,7 @@ async def asyncio_detailed(
     """Propose
 
     Args:
-        plan_id (str):
+        plan_id (UUID):
         body (InitiativeIn):
 
     Raises:
@@ -196,7 +197,7 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    plan_id: str,
+    plan_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: InitiativeIn,
@@ -204,7 +205,7 @@ async def asyncio(
     """Propose
 
     Args:
-        plan_id (str):
+        plan_id (UUID):
         body (InitiativeIn):
 
     Raises:

@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -14,7 +15,7 @@ from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
-    client_id: str,
+    client_id: UUID,
     *,
     min_position: int | None | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -112,7 +113,7 @@ def _build_response(
 
 
 def sync_detailed(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     min_position: int | None | Unset = UNSET,
@@ -120,8 +121,9 @@ def sync_detailed(
     """Goals, the initiatives serving them, gaps
 
     Args:
-        client_id (str):
-        min_position (int | None | Unset):
+        client_id (UUID):
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -144,7 +146,7 @@ def sync_detailed(
 
 
 def sync(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     min_position: int | None | Unset = UNSET,
@@ -152,8 +154,9 @@ def sync(
     """Goals, the initiatives serving them, gaps
 
     Args:
-        client_id (str):
-        min_position (int | None | Unset):
+        client_id (UUID):
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -171,7 +174,7 @@ def sync(
 
 
 async def asyncio_detailed(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     min_position: int | None | Unset = UNSET,
@@ -179,8 +182,9 @@ async def asyncio_detailed(
     """Goals, the initiatives serving them, gaps
 
     Args:
-        client_id (str):
-        min_position (int | None | Unset):
+        client_id (UUID):
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -201,7 +205,7 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     min_position: int | None | Unset = UNSET,
@@ -209,8 +213,9 @@ async def asyncio(
     """Goals, the initiatives serving them, gaps
 
     Args:
-        client_id (str):
-        min_position (int | None | Unset):
+        client_id (UUID):
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

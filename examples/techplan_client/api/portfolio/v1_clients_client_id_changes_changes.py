@@ -1,7 +1,7 @@
-import datetime
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -15,12 +15,14 @@ from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
-    client_id: str,
+    client_id: UUID,
     *,
-    since: datetime.datetime | None | Unset = UNSET,
-    since_review: None | str | Unset = UNSET,
-    until: datetime.datetime | None | Unset = UNSET,
+    since: None | str | Unset = UNSET,
+    since_review: None | Unset | UUID = UNSET,
+    until: None | str | Unset = UNSET,
     min_position: int | None | Unset = UNSET,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -28,8 +30,6 @@ def _get_kwargs(
     json_since: str | Unset | None
     if isinstance(since, Unset):
         json_since = UNSET
-    elif isinstance(since, datetime.datetime):
-        json_since = since.isoformat()
     else:
         json_since = since
     params["since"] = json_since
@@ -37,6 +37,8 @@ def _get_kwargs(
     json_since_review: str | Unset | None
     if isinstance(since_review, Unset):
         json_since_review = UNSET
+    elif isinstance(since_review, UUID):
+        json_since_review = str(since_review)
     else:
         json_since_review = since_review
     params["since_review"] = json_since_review
@@ -44,8 +46,6 @@ def _get_kwargs(
     json_until: str | Unset | None
     if isinstance(until, Unset):
         json_until = UNSET
-    elif isinstance(until, datetime.datetime):
-        json_until = until.isoformat()
     else:
         json_until = until
     params["until"] = json_until
@@ -56,6 +56,15 @@ def _get_kwargs(
     else:
         json_min_position = min_position
     params["min_position"] = json_min_position
+
+    params["limit"] = limit
+
+    json_cursor: str | Unset | None
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -141,22 +150,28 @@ def _build_response(
 
 
 def sync_detailed(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    since: datetime.datetime | None | Unset = UNSET,
-    since_review: None | str | Unset = UNSET,
-    until: datetime.datetime | None | Unset = UNSET,
+    since: None | str | Unset = UNSET,
+    since_review: None | Unset | UUID = UNSET,
+    until: None | str | Unset = UNSET,
     min_position: int | None | Unset = UNSET,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
 ) -> Response[Problem | V1ClientsClientIdChangesChangesResponse200]:
     """Decisions and net changes since a time
 
     Args:
-        client_id (str):
-        since (datetime.datetime | None | Unset):
-        since_review (None | str | Unset):
-        until (datetime.datetime | None | Unset):
-        min_position (int | None | Unset):
+        client_id (UUID):
+        since (None | str | Unset): an RFC 3339 date-time with an offset
+        since_review (None | Unset | UUID):
+        until (None | str | Unset): an RFC 3339 date-time with an offset
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -172,6 +187,8 @@ def sync_detailed(
         since_review=since_review,
         until=until,
         min_position=min_position,
+        limit=limit,
+        cursor=cursor,
     )
 
     response = client.get_httpx_client().request(
@@ -182,22 +199,28 @@ def sync_detailed(
 
 
 def sync(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    since: datetime.datetime | None | Unset = UNSET,
-    since_review: None | str | Unset = UNSET,
-    until: datetime.datetime | None | Unset = UNSET,
+    since: None | str | Unset = UNSET,
+    since_review: None | Unset | UUID = UNSET,
+    until: None | str | Unset = UNSET,
     min_position: int | None | Unset = UNSET,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
 ) -> Problem | V1ClientsClientIdChangesChangesResponse200 | None:
     """Decisions and net changes since a time
 
     Args:
-        client_id (str):
-        since (datetime.datetime | None | Unset):
-        since_review (None | str | Unset):
-        until (datetime.datetime | None | Unset):
-        min_position (int | None | Unset):
+        client_id (UUID):
+        since (None | str | Unset): an RFC 3339 date-time with an offset
+        since_review (None | Unset | UUID):
+        until (None | str | Unset): an RFC 3339 date-time with an offset
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -214,26 +237,34 @@ def sync(
         since_review=since_review,
         until=until,
         min_position=min_position,
+        limit=limit,
+        cursor=cursor,
     ).parsed
 
 
 async def asyncio_detailed(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    since: datetime.datetime | None | Unset = UNSET,
-    since_review: None | str | Unset = UNSET,
-    until: datetime.datetime | None | Unset = UNSET,
+    since: None | str | Unset = UNSET,
+    since_review: None | Unset | UUID = UNSET,
+    until: None | str | Unset = UNSET,
     min_position: int | None | Unset = UNSET,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
 ) -> Response[Problem | V1ClientsClientIdChangesChangesResponse200]:
     """Decisions and net changes since a time
 
     Args:
-        client_id (str):
-        since (datetime.datetime | None | Unset):
-        since_review (None | str | Unset):
-        until (datetime.datetime | None | Unset):
-        min_position (int | None | Unset):
+        client_id (UUID):
+        since (None | str | Unset): an RFC 3339 date-time with an offset
+        since_review (None | Unset | UUID):
+        until (None | str | Unset): an RFC 3339 date-time with an offset
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -249,6 +280,8 @@ async def asyncio_detailed(
         since_review=since_review,
         until=until,
         min_position=min_position,
+        limit=limit,
+        cursor=cursor,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -257,22 +290,28 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    since: datetime.datetime | None | Unset = UNSET,
-    since_review: None | str | Unset = UNSET,
-    until: datetime.datetime | None | Unset = UNSET,
+    since: None | str | Unset = UNSET,
+    since_review: None | Unset | UUID = UNSET,
+    until: None | str | Unset = UNSET,
     min_position: int | None | Unset = UNSET,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
 ) -> Problem | V1ClientsClientIdChangesChangesResponse200 | None:
     """Decisions and net changes since a time
 
     Args:
-        client_id (str):
-        since (datetime.datetime | None | Unset):
-        since_review (None | str | Unset):
-        until (datetime.datetime | None | Unset):
-        min_position (int | None | Unset):
+        client_id (UUID):
+        since (None | str | Unset): an RFC 3339 date-time with an offset
+        since_review (None | Unset | UUID):
+        until (None | str | Unset): an RFC 3339 date-time with an offset
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -290,5 +329,7 @@ async def asyncio(
             since_review=since_review,
             until=until,
             min_position=min_position,
+            limit=limit,
+            cursor=cursor,
         )
     ).parsed

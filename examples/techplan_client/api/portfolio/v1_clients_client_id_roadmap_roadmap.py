@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -14,7 +15,7 @@ from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
-    client_id: str,
+    client_id: UUID,
     *,
     from_: None | str | Unset = UNSET,
     to: None | str | Unset = UNSET,
@@ -128,7 +129,7 @@ def _build_response(
 
 
 def sync_detailed(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     from_: None | str | Unset = UNSET,
@@ -138,10 +139,11 @@ def sync_detailed(
     """Initiatives by fiscal quarter, with costs
 
     Args:
-        client_id (str):
+        client_id (UUID):
         from_ (None | str | Unset):
         to (None | str | Unset):
-        min_position (int | None | Unset):
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -166,7 +168,7 @@ def sync_detailed(
 
 
 def sync(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     from_: None | str | Unset = UNSET,
@@ -176,10 +178,11 @@ def sync(
     """Initiatives by fiscal quarter, with costs
 
     Args:
-        client_id (str):
+        client_id (UUID):
         from_ (None | str | Unset):
         to (None | str | Unset):
-        min_position (int | None | Unset):
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -199,7 +202,7 @@ def sync(
 
 
 async def asyncio_detailed(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     from_: None | str | Unset = UNSET,
@@ -209,10 +212,11 @@ async def asyncio_detailed(
     """Initiatives by fiscal quarter, with costs
 
     Args:
-        client_id (str):
+        client_id (UUID):
         from_ (None | str | Unset):
         to (None | str | Unset):
-        min_position (int | None | Unset):
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -235,7 +239,7 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    client_id: str,
+    client_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     from_: None | str | Unset = UNSET,
@@ -245,10 +249,11 @@ async def asyncio(
     """Initiatives by fiscal quarter, with costs
 
     Args:
-        client_id (str):
+        client_id (UUID):
         from_ (None | str | Unset):
         to (None | str | Unset):
-        min_position (int | None | Unset):
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

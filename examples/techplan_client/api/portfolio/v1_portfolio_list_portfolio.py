@@ -126,9 +126,11 @@ def sync_detailed(
     """One row per client: the multi-client view
 
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
-        min_position (int | None | Unset):
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -161,9 +163,11 @@ def sync(
     """One row per client: the multi-client view
 
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
-        min_position (int | None | Unset):
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -191,9 +195,11 @@ async def asyncio_detailed(
     """One row per client: the multi-client view
 
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
-        min_position (int | None | Unset):
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -224,9 +230,11 @@ async def asyncio(
     """One row per client: the multi-client view
 
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
-        min_position (int | None | Unset):
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -15,7 +16,7 @@ from ...types import Response
 
 
 def _get_kwargs(
-    review_id: str,
+    review_id: UUID,
     *,
     body: None | ReviewComplete,
 ) -> dict[str, Any]:
@@ -110,7 +111,7 @@ def _build_response(
 
 
 def sync_detailed(
-    review_id: str,
+    review_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: None | ReviewComplete,
@@ -118,7 +119,7 @@ def sync_detailed(
     """Complete
 
     Args:
-        review_id (str):
+        review_id (UUID):
         body (None | ReviewComplete):
 
     Raises:
@@ -142,7 +143,7 @@ def sync_detailed(
 
 
 def sync(
-    review_id: str,
+    review_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: None | ReviewComplete,
@@ -150,7 +151,7 @@ def sync(
     """Complete
 
     Args:
-        review_id (str):
+        review_id (UUID):
         body (None | ReviewComplete):
 
     Raises:
@@ -169,7 +170,7 @@ def sync(
 
 
 async def asyncio_detailed(
-    review_id: str,
+    review_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: None | ReviewComplete,
@@ -177,7 +178,7 @@ async def asyncio_detailed(
     """Complete
 
     Args:
-        review_id (str):
+        review_id (UUID):
         body (None | ReviewComplete):
 
     Raises:
@@ -199,7 +200,7 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    review_id: str,
+    review_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: None | ReviewComplete,
@@ -207,7 +208,7 @@ async def asyncio(
     """Complete
 
     Args:
-        review_id (str):
+        review_id (UUID):
         body (None | ReviewComplete):
 
     Raises:

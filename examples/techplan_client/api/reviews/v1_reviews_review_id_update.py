@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -13,7 +14,7 @@ from ...types import Response
 
 
 def _get_kwargs(
-    review_id: str,
+    review_id: UUID,
     *,
     body: ReviewPatch,
 ) -> dict[str, Any]:
@@ -105,7 +106,7 @@ def _build_response(
 
 
 def sync_detailed(
-    review_id: str,
+    review_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: ReviewPatch,
@@ -113,7 +114,7 @@ def sync_detailed(
     """Update
 
     Args:
-        review_id (str):
+        review_id (UUID):
         body (ReviewPatch):
 
     Raises:
@@ -137,7 +138,7 @@ def sync_detailed(
 
 
 def sync(
-    review_id: str,
+    review_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: ReviewPatch,
@@ -145,7 +146,7 @@ def sync(
     """Update
 
     Args:
-        review_id (str):
+        review_id (UUID):
         body (ReviewPatch):
 
     Raises:
@@ -164,7 +165,7 @@ def sync(
 
 
 async def asyncio_detailed(
-    review_id: str,
+    review_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: ReviewPatch,
@@ -172,7 +173,7 @@ async def asyncio_detailed(
     """Update
 
     Args:
-        review_id (str):
+        review_id (UUID):
         body (ReviewPatch):
 
     Raises:
@@ -194,7 +195,7 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    review_id: str,
+    review_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: ReviewPatch,
@@ -202,7 +203,7 @@ async def asyncio(
     """Update
 
     Args:
-        review_id (str):
+        review_id (UUID):
         body (ReviewPatch):
 
     Raises:

@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -15,7 +16,7 @@ from ...types import Response
 
 
 def _get_kwargs(
-    strategy_id: str,
+    strategy_id: UUID,
     *,
     body: GoalIn,
 ) -> dict[str, Any]:
@@ -107,7 +108,7 @@ def _build_response(
 
 
 def sync_detailed(
-    strategy_id: str,
+    strategy_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: GoalIn,
@@ -115,7 +116,7 @@ def sync_detailed(
     """AddGoal
 
     Args:
-        strategy_id (str):
+        strategy_id (UUID):
         body (GoalIn):
 
     Raises:
@@ -139,7 +140,7 @@ def sync_detailed(
 
 
 def sync(
-    strategy_id: str,
+    strategy_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: GoalIn,
@@ -147,7 +148,7 @@ def sync(
     """AddGoal
 
     Args:
-        strategy_id (str):
+        strategy_id (UUID):
         body (GoalIn):
 
     Raises:
@@ -166,7 +167,7 @@ def sync(
 
 
 async def asyncio_detailed(
-    strategy_id: str,
+    strategy_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: GoalIn,
@@ -174,7 +175,7 @@ async def asyncio_detailed(
     """AddGoal
 
     Args:
-        strategy_id (str):
+        strategy_id (UUID):
         body (GoalIn):
 
     Raises:
@@ -196,7 +197,7 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    strategy_id: str,
+    strategy_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: GoalIn,
@@ -204,7 +205,7 @@ async def asyncio(
     """AddGoal
 
     Args:
-        strategy_id (str):
+        strategy_id (UUID):
         body (GoalIn):
 
     Raises:

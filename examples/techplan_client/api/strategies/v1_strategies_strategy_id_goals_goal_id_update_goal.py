@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -15,8 +16,8 @@ from ...types import Response
 
 
 def _get_kwargs(
-    strategy_id: str,
-    goal_id: str,
+    strategy_id: UUID,
+    goal_id: UUID,
     *,
     body: GoalPatch,
 ) -> dict[str, Any]:
@@ -111,8 +112,8 @@ def _build_response(
 
 
 def sync_detailed(
-    strategy_id: str,
-    goal_id: str,
+    strategy_id: UUID,
+    goal_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: GoalPatch,
@@ -120,8 +121,8 @@ def sync_detailed(
     """UpdateGoal
 
     Args:
-        strategy_id (str):
-        goal_id (str):
+        strategy_id (UUID):
+        goal_id (UUID):
         body (GoalPatch):
 
     Raises:
@@ -146,8 +147,8 @@ def sync_detailed(
 
 
 def sync(
-    strategy_id: str,
-    goal_id: str,
+    strategy_id: UUID,
+    goal_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: GoalPatch,
@@ -155,8 +156,8 @@ def sync(
     """UpdateGoal
 
     Args:
-        strategy_id (str):
-        goal_id (str):
+        strategy_id (UUID):
+        goal_id (UUID):
         body (GoalPatch):
 
     Raises:
@@ -176,8 +177,8 @@ def sync(
 
 
 async def asyncio_detailed(
-    strategy_id: str,
-    goal_id: str,
+    strategy_id: UUID,
+    goal_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: GoalPatch,
@@ -185,8 +186,8 @@ async def asyncio_detailed(
     """UpdateGoal
 
     Args:
-        strategy_id (str):
-        goal_id (str):
+        strategy_id (UUID):
+        goal_id (UUID):
         body (GoalPatch):
 
     Raises:
@@ -209,8 +210,8 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    strategy_id: str,
-    goal_id: str,
+    strategy_id: UUID,
+    goal_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: GoalPatch,
@@ -218,8 +219,8 @@ async def asyncio(
     """UpdateGoal
 
     Args:
-        strategy_id (str):
-        goal_id (str):
+        strategy_id (UUID):
+        goal_id (UUID):
         body (GoalPatch):
 
     Raises:

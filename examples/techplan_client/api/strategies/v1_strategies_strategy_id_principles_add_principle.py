@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -15,7 +16,7 @@ from ...types import Response
 
 
 def _get_kwargs(
-    strategy_id: str,
+    strategy_id: UUID,
     *,
     body: PrincipleIn,
 ) -> dict[str, Any]:
@@ -109,7 +110,7 @@ def _build_response(
 
 
 def sync_detailed(
-    strategy_id: str,
+    strategy_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: PrincipleIn,
@@ -117,7 +118,7 @@ def sync_detailed(
     """AddPrinciple
 
     Args:
-        strategy_id (str):
+        strategy_id (UUID):
         body (PrincipleIn):
 
     Raises:
@@ -141,7 +142,7 @@ def sync_detailed(
 
 
 def sync(
-    strategy_id: str,
+    strategy_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: PrincipleIn,
@@ -149,7 +150,7 @@ def sync(
     """AddPrinciple
 
     Args:
-        strategy_id (str):
+        strategy_id (UUID):
         body (PrincipleIn):
 
     Raises:
@@ -168,7 +169,7 @@ def sync(
 
 
 async def asyncio_detailed(
-    strategy_id: str,
+    strategy_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: PrincipleIn,
@@ -176,7 +177,7 @@ async def asyncio_detailed(
     """AddPrinciple
 
     Args:
-        strategy_id (str):
+        strategy_id (UUID):
         body (PrincipleIn):
 
     Raises:
@@ -198,7 +199,7 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    strategy_id: str,
+    strategy_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: PrincipleIn,
@@ -206,7 +207,7 @@ async def asyncio(
     """AddPrinciple
 
     Args:
-        strategy_id (str):
+        strategy_id (UUID):
         body (PrincipleIn):
 
     Raises:

@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -14,8 +15,8 @@ from ...types import Response
 
 
 def _get_kwargs(
-    webhook_id: str,
-    delivery_id: str,
+    webhook_id: UUID,
+    delivery_id: UUID,
 ) -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
@@ -102,16 +103,16 @@ def _build_response(
 
 
 def sync_detailed(
-    webhook_id: str,
-    delivery_id: str,
+    webhook_id: UUID,
+    delivery_id: UUID,
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Problem | V1WebhooksWebhookIdDeliveriesDeliveryIdRetryRetryResponse202]:
     """Retry
 
     Args:
-        webhook_id (str):
-        delivery_id (str):
+        webhook_id (UUID):
+        delivery_id (UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -134,16 +135,16 @@ def sync_detailed(
 
 
 def sync(
-    webhook_id: str,
-    delivery_id: str,
+    webhook_id: UUID,
+    delivery_id: UUID,
     *,
     client: AuthenticatedClient | Client,
 ) -> Problem | V1WebhooksWebhookIdDeliveriesDeliveryIdRetryRetryResponse202 | None:
     """Retry
 
     Args:
-        webhook_id (str):
-        delivery_id (str):
+        webhook_id (UUID):
+        delivery_id (UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -161,16 +162,16 @@ def sync(
 
 
 async def asyncio_detailed(
-    webhook_id: str,
-    delivery_id: str,
+    webhook_id: UUID,
+    delivery_id: UUID,
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Problem | V1WebhooksWebhookIdDeliveriesDeliveryIdRetryRetryResponse202]:
     """Retry
 
     Args:
-        webhook_id (str):
-        delivery_id (str):
+        webhook_id (UUID):
+        delivery_id (UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -191,16 +192,16 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    webhook_id: str,
-    delivery_id: str,
+    webhook_id: UUID,
+    delivery_id: UUID,
     *,
     client: AuthenticatedClient | Client,
 ) -> Problem | V1WebhooksWebhookIdDeliveriesDeliveryIdRetryRetryResponse202 | None:
     """Retry
 
     Args:
-        webhook_id (str):
-        delivery_id (str):
+        webhook_id (UUID):
+        delivery_id (UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

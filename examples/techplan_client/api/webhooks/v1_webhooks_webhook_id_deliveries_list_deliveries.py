@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -14,7 +15,7 @@ from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
-    webhook_id: str,
+    webhook_id: UUID,
     *,
     status: None | str | Unset = UNSET,
     limit: int | Unset = 50,
@@ -133,7 +134,7 @@ def _build_response(
 
 
 def sync_detailed(
-    webhook_id: str,
+    webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     status: None | str | Unset = UNSET,
@@ -144,11 +145,13 @@ def sync_detailed(
     """ListDeliveries
 
     Args:
-        webhook_id (str):
+        webhook_id (UUID):
         status (None | str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
-        min_position (int | None | Unset):
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -174,7 +177,7 @@ def sync_detailed(
 
 
 def sync(
-    webhook_id: str,
+    webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     status: None | str | Unset = UNSET,
@@ -185,11 +188,13 @@ def sync(
     """ListDeliveries
 
     Args:
-        webhook_id (str):
+        webhook_id (UUID):
         status (None | str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
-        min_position (int | None | Unset):
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -210,7 +215,7 @@ def sync(
 
 
 async def asyncio_detailed(
-    webhook_id: str,
+    webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     status: None | str | Unset = UNSET,
@@ -221,11 +226,13 @@ async def asyncio_detailed(
     """ListDeliveries
 
     Args:
-        webhook_id (str):
+        webhook_id (UUID):
         status (None | str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
-        min_position (int | None | Unset):
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -249,7 +256,7 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    webhook_id: str,
+    webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     status: None | str | Unset = UNSET,
@@ -260,11 +267,13 @@ async def asyncio(
     """ListDeliveries
 
     Args:
-        webhook_id (str):
+        webhook_id (UUID):
         status (None | str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
-        min_position (int | None | Unset):
+        limit (int | Unset): items per page (1-500) Default: 50.
+        cursor (None | str | Unset): opaque: the `next_cursor` of the previous page (a bad one is
+            400)
+        min_position (int | None | Unset): answer only once the read side holds every event up to
+            this position
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -14,7 +15,7 @@ from ...types import Response
 
 
 def _get_kwargs(
-    webhook_id: str,
+    webhook_id: UUID,
 ) -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
@@ -98,14 +99,14 @@ def _build_response(
 
 
 def sync_detailed(
-    webhook_id: str,
+    webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Problem | V1WebhooksWebhookIdGetWebhookResponse200]:
     """GetWebhook
 
     Args:
-        webhook_id (str):
+        webhook_id (UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -127,14 +128,14 @@ def sync_detailed(
 
 
 def sync(
-    webhook_id: str,
+    webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
 ) -> Problem | V1WebhooksWebhookIdGetWebhookResponse200 | None:
     """GetWebhook
 
     Args:
-        webhook_id (str):
+        webhook_id (UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -151,14 +152,14 @@ def sync(
 
 
 async def asyncio_detailed(
-    webhook_id: str,
+    webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Problem | V1WebhooksWebhookIdGetWebhookResponse200]:
     """GetWebhook
 
     Args:
-        webhook_id (str):
+        webhook_id (UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -178,14 +179,14 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    webhook_id: str,
+    webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
 ) -> Problem | V1WebhooksWebhookIdGetWebhookResponse200 | None:
     """GetWebhook
 
     Args:
-        webhook_id (str):
+        webhook_id (UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any, cast
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -11,7 +12,7 @@ from ...types import Response
 
 
 def _get_kwargs(
-    webhook_id: str,
+    webhook_id: UUID,
 ) -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
@@ -94,14 +95,14 @@ def _build_response(
 
 
 def sync_detailed(
-    webhook_id: str,
+    webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Any | Problem]:
     """Remove
 
     Args:
-        webhook_id (str):
+        webhook_id (UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -123,14 +124,14 @@ def sync_detailed(
 
 
 def sync(
-    webhook_id: str,
+    webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
 ) -> Any | Problem | None:
     """Remove
 
     Args:
-        webhook_id (str):
+        webhook_id (UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,14 +148,14 @@ def sync(
 
 
 async def asyncio_detailed(
-    webhook_id: str,
+    webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Any | Problem]:
     """Remove
 
     Args:
-        webhook_id (str):
+        webhook_id (UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -174,14 +175,14 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    webhook_id: str,
+    webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
 ) -> Any | Problem | None:
     """Remove
 
     Args:
-        webhook_id (str):
+        webhook_id (UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

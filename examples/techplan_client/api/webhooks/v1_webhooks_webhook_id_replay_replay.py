@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -15,7 +16,7 @@ from ...types import Response
 
 
 def _get_kwargs(
-    webhook_id: str,
+    webhook_id: UUID,
     *,
     body: ReplayIn,
 ) -> dict[str, Any]:
@@ -107,7 +108,7 @@ def _build_response(
 
 
 def sync_detailed(
-    webhook_id: str,
+    webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: ReplayIn,
@@ -115,7 +116,7 @@ def sync_detailed(
     """Replay
 
     Args:
-        webhook_id (str):
+        webhook_id (UUID):
         body (ReplayIn):
 
     Raises:
@@ -139,7 +140,7 @@ def sync_detailed(
 
 
 def sync(
-    webhook_id: str,
+    webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: ReplayIn,
@@ -147,7 +148,7 @@ def sync(
     """Replay
 
     Args:
-        webhook_id (str):
+        webhook_id (UUID):
         body (ReplayIn):
 
     Raises:
@@ -166,7 +167,7 @@ def sync(
 
 
 async def asyncio_detailed(
-    webhook_id: str,
+    webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: ReplayIn,
@@ -174,7 +175,7 @@ async def asyncio_detailed(
     """Replay
 
     Args:
-        webhook_id (str):
+        webhook_id (UUID):
         body (ReplayIn):
 
     Raises:
@@ -196,7 +197,7 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    webhook_id: str,
+    webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
     body: ReplayIn,
@@ -204,7 +205,7 @@ async def asyncio(
     """Replay
 
     Args:
-        webhook_id (str):
+        webhook_id (UUID):
         body (ReplayIn):
 
     Raises:

@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 
@@ -14,7 +15,7 @@ from ...types import Response
 
 
 def _get_kwargs(
-    webhook_id: str,
+    webhook_id: UUID,
 ) -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
@@ -100,14 +101,14 @@ def _build_response(
 
 
 def sync_detailed(
-    webhook_id: str,
+    webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Problem | V1WebhooksWebhookIdRotateSecretRotateSecretResponse200]:
     """RotateSecret
 
     Args:
-        webhook_id (str):
+        webhook_id (UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -129,14 +130,14 @@ def sync_detailed(
 
 
 def sync(
-    webhook_id: str,
+    webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
 ) -> Problem | V1WebhooksWebhookIdRotateSecretRotateSecretResponse200 | None:
     """RotateSecret
 
     Args:
-        webhook_id (str):
+        webhook_id (UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -153,14 +154,14 @@ def sync(
 
 
 async def asyncio_detailed(
-    webhook_id: str,
+    webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Problem | V1WebhooksWebhookIdRotateSecretRotateSecretResponse200]:
     """RotateSecret
 
     Args:
-        webhook_id (str):
+        webhook_id (UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -180,14 +181,14 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    webhook_id: str,
+    webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
 ) -> Problem | V1WebhooksWebhookIdRotateSecretRotateSecretResponse200 | None:
     """RotateSecret
 
     Args:
-        webhook_id (str):
+        webhook_id (UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

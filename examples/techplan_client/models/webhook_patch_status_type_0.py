@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class WebhookPatchStatusType1(StrEnum):
+class WebhookPatchStatusType0(StrEnum):
     DISABLED = "disabled"
     ENABLED = "enabled"
 

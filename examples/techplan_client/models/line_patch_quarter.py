@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class LinePatchQuarterType0(StrEnum):
+class LinePatchQuarter(StrEnum):
     Q1 = "Q1"
     Q2 = "Q2"
     Q3 = "Q3"

@@ -1,9 +1,0 @@
-from enum import StrEnum
-
-
-class WebhookPatchStatusType2Type1(StrEnum):
-    DISABLED = "disabled"
-    ENABLED = "enabled"
-
-    def __str__(self) -> str:
-        return str(self.value)
