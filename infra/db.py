@@ -2,23 +2,119 @@
 
 Read-model tables are under forced row-level security: every read goes through
 `tenant_tx`, which sets the tenant for that transaction only (`SET LOCAL` semantics).
+
+While PostgreSQL is down (stopped, restarting, unreachable) requests must fail fast with
+`DatabaseUnavailable` (503 with Retry-After), not queue on the pool for its whole timeout,
+and the pools must find the server again on their own when it is back. `Availability` does
+both for our pool and for the event store's (infra/eventstore.py wraps it the same way).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 from uuid import UUID
 from weakref import WeakKeyDictionary
 
 import psycopg
 from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 Cursor = psycopg.Cursor[dict[str, Any]]
+
+log = logging.getLogger("techplan.db")
+
+OUTAGE_WAIT = 0.5  # seconds a request waits for a connection while PostgreSQL is down
+RECONNECT_GIVE_UP = 2.0  # a pool's reconnection attempt backs off at most this long
+# SQLSTATEs of a lost server: connection exceptions, admin/crash shutdown, starting up.
+LOST = ("08", "57P01", "57P02", "57P03")
+
+
+# What a transaction of the current request must confirm just before it commits: set by
+# services/idempotency.py for a request with an Idempotency-Key, run by our transactions and
+# by the event store's (infra/eventstore.py). It raises to roll the transaction back.
+commit_check: ContextVar[Callable[[Cursor], None] | None] = ContextVar(
+    "techplan_commit_check", default=None
+)
+
+
+def confirm_commit(cur: Cursor) -> None:
+    check = commit_check.get()
+    if check is not None:
+        check(cur)
+
+
+class DatabaseUnavailable(Exception):
+    """PostgreSQL cannot be reached now (stopped, restarting, or not answering)."""
+
+    retry_after = 2
+
+    def __init__(self, detail: str = "the database is unavailable; try again shortly") -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """A failure of the connection or the server, not of the statement."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    if not isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
+        return False
+    sqlstate = getattr(exc, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith(LOST)
+
+
+class Availability:
+    """Whether PostgreSQL answered lately, shared by the pools of one process.
+
+    After a lost connection, a request waits at most OUTAGE_WAIT for a connection instead of
+    the pool's whole timeout, until a connection is handed out again. The pools retry the
+    server every couple of seconds at most (RECONNECT_GIVE_UP) rather than backing off for
+    minutes, so service resumes within seconds of the server's return.
+    """
+
+    def __init__(self) -> None:
+        self.down_since: float | None = None
+
+    def lost(self, exc: BaseException | None = None) -> None:
+        if self.down_since is None:
+            self.down_since = time.monotonic()
+            log.warning("PostgreSQL is unavailable: %s", type(exc).__name__ if exc else "?")
+
+    def back(self) -> None:
+        if self.down_since is not None:
+            log.warning("PostgreSQL is back after %.1fs", time.monotonic() - self.down_since)
+            self.down_since = None
+
+    def guard(self, pool: ConnectionPool[Any]) -> None:
+        """Make `pool` fail fast with DatabaseUnavailable while the server is down."""
+        pool.reconnect_timeout = RECONNECT_GIVE_UP
+        getconn, putconn = pool.getconn, pool.putconn
+
+        def guarded_getconn(timeout: float | None = None) -> Any:
+            wait = pool.timeout if timeout is None else timeout
+            if self.down_since is not None:
+                wait = min(wait, OUTAGE_WAIT)
+            try:
+                conn = getconn(wait)
+            except PoolTimeout as exc:
+                self.lost(exc)
+                raise DatabaseUnavailable() from exc
+            self.back()
+            return conn
+
+        def guarded_putconn(conn: Any) -> None:
+            if conn.broken:
+                self.lost()
+            putconn(conn)
+
+        pool.getconn = guarded_getconn  # type: ignore[method-assign]
+        pool.putconn = guarded_putconn  # type: ignore[method-assign]
 
 
 class IdleCheck:
@@ -45,19 +141,33 @@ class IdleCheck:
 
 
 class Database:
-    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 10) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        min_size: int = 1,
+        max_size: int = 10,
+        availability: Availability | None = None,
+    ) -> None:
         self.url = url
         self._idle = IdleCheck()
+        self.availability = availability or Availability()
         self.pool: ConnectionPool[psycopg.Connection[dict[str, Any]]] = ConnectionPool(
             url,
             min_size=min_size,
             max_size=max_size,
-            kwargs={"row_factory": dict_row, "autocommit": False, "options": "-c timezone=UTC"},
+            kwargs={
+                "row_factory": dict_row,
+                "autocommit": False,
+                "options": "-c timezone=UTC",
+                "connect_timeout": 5,
+            },
             open=False,
             timeout=10,
             check=self._idle.check,
             reset=self._idle.returned,
         )
+        self.availability.guard(self.pool)
 
     def open(self) -> None:
         self.pool.open(wait=True, timeout=10)
@@ -66,21 +176,33 @@ class Database:
         self.pool.close()
 
     @contextmanager
+    def _transaction(self) -> Iterator[Cursor]:
+        try:
+            with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+                yield cur
+                confirm_commit(cur)
+        except psycopg.Error as exc:
+            if not connection_lost(exc):
+                raise
+            self.availability.lost(exc)
+            raise DatabaseUnavailable() from exc
+
+    @contextmanager
     def tx(self) -> Iterator[Cursor]:
         """A transaction with no tenant: sees no row of a read model."""
-        with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+        with self._transaction() as cur:
             yield cur
 
     @contextmanager
     def tenant_tx(self, tenant_id: UUID) -> Iterator[Cursor]:
-        with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+        with self._transaction() as cur:
             cur.execute("SELECT set_config('techplan.tenant_id', %s, true)", (str(tenant_id),))
             yield cur
 
     @contextmanager
     def projector_tx(self) -> Iterator[Cursor]:
         """The one narrow path that folds many tenants' events into the read models."""
-        with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+        with self._transaction() as cur:
             cur.execute("SELECT set_config('techplan.projector', 'on', true)")
             yield cur
 

@@ -18,12 +18,13 @@ from uuid import UUID
 from eventsourcing.application import Application, Cache, LRUCache
 from eventsourcing.persistence import JSONTranscoder, StoredEvent, Transcoding
 from eventsourcing.popo import POPOApplicationRecorder
-from eventsourcing.postgres import PostgresApplicationRecorder
-from eventsourcing.utils import Environment
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresRecorder
+from eventsourcing.utils import Environment, get_topic
 from psycopg.sql import SQL, Identifier
 
 from domain.catalogue import AGGREGATES
 from domain.shared import Actor, TechplanEvent
+from infra.db import Availability, confirm_commit
 
 
 class ActorAsDict(Transcoding):
@@ -84,6 +85,19 @@ class EventLog(Protocol):
         ...
 
 
+class TechplanRecorder(PostgresApplicationRecorder):
+    """The library's recorder, plus the request's commit check (infra/db.py) inside the
+    transaction that writes the events, so what confirms a request (its idempotency claim)
+    commits or rolls back with its events."""
+
+    def _insert_stored_events(self, curs: Any, stored_events: Any, **kwargs: Any) -> None:
+        super()._insert_stored_events(curs, stored_events, **kwargs)
+        # After the inserts (the transaction has written), on a cursor of its own: the
+        # library reads the inserts' results from `curs` next.
+        with curs.connection.cursor() as cur:
+            confirm_commit(cur)
+
+
 class EventStore(Application[UUID]):
     name = "techplan"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {}
@@ -92,9 +106,21 @@ class EventStore(Application[UUID]):
         type(self).snapshotting_intervals = {cls: snapshot_interval for cls in AGGREGATES}
         super().__init__(env)
 
+    def guard_connections(self, availability: Availability) -> None:
+        """Fail fast while PostgreSQL is down, like our own pool (infra/db.py)."""
+        recorders = [self.recorder, self.snapshots.recorder if self.snapshots else None]
+        pools: dict[int, Any] = {}
+        for recorder in recorders:
+            if isinstance(recorder, PostgresRecorder):
+                pools[id(recorder.datastore.pool)] = recorder.datastore.pool
+        for pool in pools.values():
+            availability.guard(pool)
+
     def construct_env(self, name: str, env: Any = None) -> Environment:
         # Only what the settings gave us: never the ambient os.environ.
         values = {"IS_SNAPSHOTTING_ENABLED": "y", **dict(env or {})}
+        if values.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+            values.setdefault("APPLICATION_RECORDER_TOPIC", get_topic(TechplanRecorder))
         return Environment(name, values)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:

@@ -47,6 +47,7 @@ from services.portal import portal_router
 from services.problems import HANDLERS, PROBLEM
 from services.ratelimit import rate_limits, ratelimit_middleware
 from services.readwait import ReadSide
+from services.timeouts import request_timeout_middleware
 
 log = logging.getLogger("techplan")
 
@@ -78,7 +79,10 @@ PROBLEMS = {
     413: _spec("Body over the limit"),
     422: _spec("Invalid field, unknown field, or broken domain rule"),
     429: _spec("Too many requests of this API key or its tenant (see Retry-After)"),
-    503: _spec("The read side is behind min_position (see Retry-After)"),
+    503: _spec(
+        "The read side is behind min_position, the database is unavailable, or the request"
+        " timed out (see Retry-After)"
+    ),
 }
 
 
@@ -167,7 +171,12 @@ def create_app(container: Container, *, lifespan_hooks: Sequence[LifespanHook] =
         route_handlers=route_handlers(),
         dependencies=DEPENDENCIES,
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
-        middleware=[request_telemetry, ratelimit_middleware, idempotency_middleware],
+        middleware=[
+            request_telemetry,
+            request_timeout_middleware,
+            ratelimit_middleware,
+            idempotency_middleware,
+        ],
         plugins=tracing_plugins(),
         logging_config=None,  # logging is configured once per process: infra/logs.py
         lifespan=[lifespan],

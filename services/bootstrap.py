@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from arq.connections import ArqRedis
 
-from infra.db import Database, check_reachable
+from infra.db import Availability, Database, check_reachable
 from infra.eventstore import EventStore
 from projections.runner import Runner, all_projections, all_views
 from services.commands.context import Clock, utc_now
@@ -52,9 +52,15 @@ class Container:
 def bootstrap(settings: Settings) -> Container:
     url = settings.require_database()
     check_reachable(url)
-    db = Database(url, max_size=settings.db_pool_size + settings.db_pool_max_overflow)
+    availability = Availability()  # one view of the server for both pools
+    db = Database(
+        url,
+        max_size=settings.db_pool_size + settings.db_pool_max_overflow,
+        availability=availability,
+    )
     db.open()
     store = Store(EventStore(settings.eventsourcing_env(), settings.snapshot_interval))
+    store.app.guard_connections(availability)
     fanout = WebhookFanout(store.app.state_at)
     runner = Runner(db, store.app, [*all_projections(), fanout], all_views())
     reads = None

@@ -7,6 +7,18 @@ attempt that ends in a 5xx releases the key, so the client may try again.
 A stored response can hold a secret shown only once (a new API key, a webhook secret), so it
 is kept encrypted with a key derived from the caller's API key itself: the database holds only
 that API key's hash, so only whoever holds the API key can read the stored answer back.
+
+Crash-safe. The process running the first attempt may die (SIGKILL, a lost machine) at any
+point, so a claim is a lease (`lease_until`, a little longer than the request timeout) held by
+one attempt (`token`), and every transaction that writes for the request confirms, inside
+itself, that its attempt still holds the claim and records `applied_at` (the commit check of
+infra/db.py, run by our transactions and the event store's). So:
+- a repeat while the lease runs is 409 (it may still be running);
+- after the lease, if nothing was applied, the repeat takes the claim over and runs; the old
+  attempt, should it still be alive somewhere, can no longer commit (its check fails);
+- after the lease, if the first attempt's writes committed but its response was never stored
+  (it died in between), the repeat is a 409 that says so (type `idempotency-response-lost`):
+  the effect happened exactly once and the resource shows it.
 """
 
 from __future__ import annotations
@@ -14,8 +26,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
+from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import anyio.to_thread
 from cryptography.fernet import Fernet, InvalidToken
@@ -23,16 +37,46 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from litestar.types import ASGIApp
 
-from infra.db import Database
+from infra.db import Cursor, Database, DatabaseUnavailable, commit_check
 from services.auth import authenticate
-from services.errors import Unauthorized
+from services.errors import Conflict, Unauthorized
+
+log = logging.getLogger("techplan.idempotency")
 
 TTL = "24 hours"
+LEASE_MARGIN = 5.0  # seconds a claim outlives the request timeout
 
 
-def _problem(status: int, title: str, detail: str) -> tuple[int, bytes]:
+class ClaimLost(Conflict):
+    """Another attempt took this Idempotency-Key over: this one must not commit."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    api_key_id: UUID
+    key: str
+    token: UUID
+
+    def confirm(self, cur: Cursor) -> None:
+        """Inside a transaction about to commit: if it wrote, the claim must still be ours,
+        and it records that the request's writes are applied."""
+        cur.execute("SELECT pg_current_xact_id_if_assigned() IS NOT NULL AS wrote")
+        wrote = cur.fetchone()
+        if not wrote or not wrote["wrote"]:
+            return
+        cur.execute(
+            "UPDATE idempotency_keys SET applied_at = coalesce(applied_at, now())"
+            " WHERE api_key_id = %s AND key = %s AND token = %s AND state = 'running'"
+            " RETURNING 1 AS ok",
+            (self.api_key_id, self.key, self.token),
+        )
+        if cur.fetchone() is None:
+            raise ClaimLost("another request with this Idempotency-Key took over from this one")
+
+
+def _problem(status: int, title: str, detail: str, type_: str | None = None) -> tuple[int, bytes]:
     body = {
-        "type": f"https://techplan.dev/problems/{status}",
+        "type": f"https://techplan.dev/problems/{type_ or status}",
         "title": title,
         "status": status,
         "detail": detail,
@@ -55,7 +99,10 @@ def _key_id(db: Database, authorization: str) -> UUID | None:
         return None
 
 
-def _claim(db: Database, key_id: UUID, key: str, request_hash: str) -> tuple[str, Any]:
+def _claim(
+    db: Database, key_id: UUID, key: str, request_hash: str, lease: float
+) -> tuple[str, Any]:
+    token = uuid4()
     with db.tx() as cur:
         cur.execute(
             f"DELETE FROM idempotency_keys WHERE api_key_id = %s AND key = %s"
@@ -63,24 +110,38 @@ def _claim(db: Database, key_id: UUID, key: str, request_hash: str) -> tuple[str
             (key_id, key),
         )
         cur.execute(
-            "INSERT INTO idempotency_keys (api_key_id, key, request_hash, state)"
-            " VALUES (%s, %s, %s, 'running') ON CONFLICT DO NOTHING RETURNING key",
-            (key_id, key, request_hash),
+            "INSERT INTO idempotency_keys"
+            " (api_key_id, key, request_hash, state, token, lease_until)"
+            " VALUES (%s, %s, %s, 'running', %s, now() + make_interval(secs => %s))"
+            " ON CONFLICT DO NOTHING RETURNING key",
+            (key_id, key, request_hash, token, lease),
         )
         if cur.fetchone() is not None:
-            return "new", None
+            return "new", Claim(key_id, key, token)
         cur.execute(
-            "SELECT * FROM idempotency_keys WHERE api_key_id = %s AND key = %s",
+            "SELECT *, lease_until > now() AS leased FROM idempotency_keys"
+            " WHERE api_key_id = %s AND key = %s FOR UPDATE",
             (key_id, key),
         )
         row = cur.fetchone()
-    if row is None:  # released between our insert and select
-        return "running", None
-    if row["request_hash"] != request_hash:
-        return "mismatch", None
-    if row["state"] == "running":
-        return "running", None
-    return "replay", row
+        if row is None:  # released between our insert and select
+            return "running", None
+        if row["request_hash"] != request_hash:
+            return "mismatch", None
+        if row["state"] != "running":
+            return "replay", row
+        if row["leased"]:
+            return "running", None
+        if row["applied_at"] is not None:
+            return "lost", row
+        # The attempt that held it is gone and applied nothing: this one takes over.
+        cur.execute(
+            "UPDATE idempotency_keys SET token = %s,"
+            " lease_until = now() + make_interval(secs => %s)"
+            " WHERE api_key_id = %s AND key = %s",
+            (token, lease, key_id, key),
+        )
+        return "new", Claim(key_id, key, token)
 
 
 def purge_expired(db: Database, *, batch: int = 5000) -> int:
@@ -99,27 +160,24 @@ def purge_expired(db: Database, *, batch: int = 5000) -> int:
                 return purged
 
 
-def _finish(
-    db: Database, key_id: UUID, key: str, status: int, headers: list[Any], body: bytes
-) -> None:
-    with db.tx() as cur:
-        if status >= 500:
-            cur.execute(
-                "DELETE FROM idempotency_keys WHERE api_key_id = %s AND key = %s", (key_id, key)
-            )
-        else:
-            cur.execute(
-                "UPDATE idempotency_keys SET state = 'done', status_code = %s, headers = %s,"
-                " body = %s WHERE api_key_id = %s AND key = %s",
-                (status, json.dumps(headers), body, key_id, key),
-            )
-
-
-def _release(db: Database, key_id: UUID, key: str) -> None:
-    with db.tx() as cur:
-        cur.execute(
-            "DELETE FROM idempotency_keys WHERE api_key_id = %s AND key = %s", (key_id, key)
-        )
+def _finish(claim: Claim, db: Database, status: int, headers: list[Any], body: bytes) -> None:
+    where = " WHERE api_key_id = %s AND key = %s AND token = %s"
+    ids = (claim.api_key_id, claim.key, claim.token)
+    try:
+        with db.tx() as cur:
+            if status < 500:
+                cur.execute(
+                    "UPDATE idempotency_keys SET state = 'done', status_code = %s,"
+                    " headers = %s, body = %s" + where,
+                    (status, json.dumps(headers), body, *ids),
+                )
+                return
+            # Failed: the key is free again, unless something was applied (then a repeat
+            # must learn that at once rather than apply it twice).
+            cur.execute("DELETE FROM idempotency_keys" + where + " AND applied_at IS NULL", ids)
+            cur.execute("UPDATE idempotency_keys SET lease_until = now()" + where, ids)
+    except DatabaseUnavailable:
+        log.warning("idempotency key not settled (database unavailable); its lease will end")
 
 
 async def _send_plain(send: Any, status: int, body: bytes, headers: list[Any]) -> None:
@@ -164,8 +222,20 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
             scope["path"].encode() + b"?" + scope.get("query_string", b"") + b"\n" + body_bytes
         ).hexdigest()
 
-        outcome, row = await anyio.to_thread.run_sync(_claim, db, key_id, key, digest)
+        lease = container.settings.request_timeout + LEASE_MARGIN
+        outcome, row = await anyio.to_thread.run_sync(_claim, db, key_id, key, digest, lease)
         problem_headers = [(b"content-type", b"application/problem+json")]
+        if outcome == "lost":
+            status, body = _problem(
+                409,
+                "Conflict",
+                "a request with this Idempotency-Key was applied (at"
+                f" {row['applied_at'].isoformat()}) but its response was lost: it is not"
+                " applied again; read the resource to see its state",
+                "idempotency-response-lost",
+            )
+            await _send_plain(send, status, body, problem_headers)
+            return
         if outcome == "running":
             status, body = _problem(
                 409, "Conflict", "a request with this Idempotency-Key is still running"
@@ -218,14 +288,16 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
                 response_body.append(message.get("body", b""))
             await send(message)
 
+        claim: Claim = row
+        confirming = commit_check.set(claim.confirm)
         try:
             await app(scope, replay_receive, capture)
         except BaseException:
-            await anyio.to_thread.run_sync(_release, db, key_id, key)
+            await anyio.to_thread.run_sync(_finish, claim, db, 500, [], b"")
             raise
+        finally:
+            commit_check.reset(confirming)
         sealed = _box(authorization).encrypt(b"".join(response_body))
-        await anyio.to_thread.run_sync(
-            _finish, db, key_id, key, status_code, response_headers, sealed
-        )
+        await anyio.to_thread.run_sync(_finish, claim, db, status_code, response_headers, sealed)
 
     return middleware

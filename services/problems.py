@@ -6,11 +6,13 @@ import logging
 import re
 from typing import Any
 
+from eventsourcing.persistence import PersistenceError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from domain.shared import DomainError
+from infra.db import DatabaseUnavailable, connection_lost
 from services.errors import NotReady, ServiceError
 
 log = logging.getLogger("techplan.api")
@@ -106,6 +108,24 @@ def on_domain(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any
     return problem(status, exc.message, errors=errors, type_=exc.problem_type)
 
 
+def on_database_unavailable(
+    request: Request[Any, Any, Any], exc: DatabaseUnavailable
+) -> Response[Any]:
+    return problem(
+        503,
+        exc.detail,
+        headers={"Retry-After": str(exc.retry_after)},
+        type_="database-unavailable",
+    )
+
+
+def on_persistence(request: Request[Any, Any, Any], exc: PersistenceError) -> Response[Any]:
+    """The event store's errors: a lost server is 503 like ours, anything else unexpected."""
+    if exc.__cause__ is not None and connection_lost(exc.__cause__):
+        return on_database_unavailable(request, DatabaseUnavailable())
+    return on_unexpected(request, exc)
+
+
 def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(HTTP_500_INTERNAL_SERVER_ERROR, "an unexpected error occurred")
@@ -116,5 +136,7 @@ HANDLERS: dict[type[Exception], Any] = {
     HTTPException: on_http,
     ServiceError: on_service,
     DomainError: on_domain,
+    DatabaseUnavailable: on_database_unavailable,
+    PersistenceError: on_persistence,
     Exception: on_unexpected,
 }

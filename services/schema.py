@@ -64,6 +64,12 @@ CORE_DDL = (
         created_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (api_key_id, key))""",
     "CREATE INDEX IF NOT EXISTS idempotency_keys_age ON idempotency_keys (created_at)",
+    # Crash-safe claims (services/idempotency.py): the attempt that holds the key, how long
+    # it may hold it, and when its writes committed (set inside those writes' transaction).
+    "ALTER TABLE idempotency_keys ADD COLUMN IF NOT EXISTS token uuid",
+    "ALTER TABLE idempotency_keys ADD COLUMN IF NOT EXISTS lease_until timestamptz"
+    " NOT NULL DEFAULT now() + interval '30 seconds'",
+    "ALTER TABLE idempotency_keys ADD COLUMN IF NOT EXISTS applied_at timestamptz",
 )
 
 

@@ -54,6 +54,7 @@ class Settings:
     webhook_rotation_grace: float = 24 * 3600  # seconds an old secret keeps signing
     rate_limit: int = 50  # requests a second per API key (bursts of twice that); 0: off
     tenant_rate_limit: int = 200  # requests a second of all keys of a tenant; 0: off
+    request_timeout: float = 30.0  # seconds before a request that has not answered gets 503
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -88,6 +89,7 @@ class Settings:
             db_pool_max_overflow=int(number("TECHPLAN_DB_POOL_MAX_OVERFLOW", 12)),
             rate_limit=int(number("TECHPLAN_RATE_LIMIT", 50)),
             tenant_rate_limit=int(number("TECHPLAN_TENANT_RATE_LIMIT", 200)),
+            request_timeout=number("TECHPLAN_REQUEST_TIMEOUT", 30.0),
         )
 
     def with_(self, **changes: Any) -> Settings:
