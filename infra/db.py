@@ -31,6 +31,7 @@ log = logging.getLogger("techplan.db")
 
 OUTAGE_WAIT = 0.5  # seconds a request waits for a connection while PostgreSQL is down
 RECONNECT_GIVE_UP = 2.0  # a pool's reconnection attempt backs off at most this long
+RECENT = 10.0  # seconds after a lost connection during which requests still fail fast
 # SQLSTATEs of a lost server: connection exceptions, admin/crash shutdown, starting up.
 LOST = ("08", "57P01", "57P02", "57P03")
 
@@ -73,15 +74,23 @@ class Availability:
     """Whether PostgreSQL answered lately, shared by the pools of one process.
 
     After a lost connection, a request waits at most OUTAGE_WAIT for a connection instead of
-    the pool's whole timeout, until a connection is handed out again. The pools retry the
+    the pool's whole timeout, until a connection is handed out again and for RECENT seconds
+    after the last loss. The pools retry the
     server every couple of seconds at most (RECONNECT_GIVE_UP) rather than backing off for
     minutes, so service resumes within seconds of the server's return.
     """
 
     def __init__(self) -> None:
         self.down_since: float | None = None
+        self.lost_at = -RECENT
+
+    def failing(self) -> bool:
+        """Down now, or lost lately: a server going down or coming back can answer one
+        connection and refuse the next."""
+        return self.down_since is not None or time.monotonic() - self.lost_at < RECENT
 
     def lost(self, exc: BaseException | None = None) -> None:
+        self.lost_at = time.monotonic()
         if self.down_since is None:
             self.down_since = time.monotonic()
             log.warning("PostgreSQL is unavailable: %s", type(exc).__name__ if exc else "?")
@@ -98,7 +107,7 @@ class Availability:
 
         def guarded_getconn(timeout: float | None = None) -> Any:
             wait = pool.timeout if timeout is None else timeout
-            if self.down_since is not None:
+            if self.failing():
                 wait = min(wait, OUTAGE_WAIT)
             try:
                 conn = getconn(wait)

@@ -19,12 +19,11 @@ from arq.worker import Worker
 from infra import tracing
 from projections.rebuild import rebuild
 from services.bootstrap import bootstrap
-from services.redis import redis_settings
 from services.settings import Settings
 from workers import deliveries, housekeeping
 from workers.observe import observed
 from workers.projector import Projector
-from workers.queue import queue_name
+from workers.queue import queue_name, worker_redis_settings
 
 log = logging.getLogger("techplan.worker")
 
@@ -71,7 +70,7 @@ def build_worker(settings: Settings, *, poll: float = 1.0, handle_signals: bool 
             *deliveries.CRON_JOBS,
             *housekeeping.CRON_JOBS,
         ],
-        redis_settings=redis_settings(settings.require_redis()),
+        redis_settings=worker_redis_settings(settings),
         queue_name=queue_name(settings),
         on_startup=on_startup,
         on_shutdown=on_shutdown,
