@@ -123,3 +123,40 @@ def test_postgres_stopped_under_load_answers_503_then_recovers(
         assert r.status_code == 200, r.text
         listed = {c["id"] for c in r.json()["items"]}
     assert set(load.created) <= listed, "every acknowledged client is kept and projected"
+
+
+def test_postgres_frozen_under_load_answers_within_the_request_timeout(
+    techplan: Techplan, cluster: Cluster
+) -> None:
+    """SIGSTOPped, PostgreSQL accepts connections (the kernel does) and never answers: no
+    error ever comes, so only the request timeout can answer the clients."""
+    app = techplan
+    serve = app.serve()
+    worker = app.worker()
+    key = new_tenant(app)
+
+    with Load(app, key) as load:
+        wait_for(lambda: len(load.created) >= 5, timeout=30, what="the load is running")
+        frozen = cluster.freeze()
+        froze = time.monotonic()
+        try:
+            time.sleep(2 * REQUEST_TIMEOUT + 3)  # a few rounds of timed-out requests
+        finally:
+            cluster.thaw(frozen)
+        thawed = time.monotonic()
+        during = [c for c in load.since(froze + 0.5) if c.ended < thawed]
+        wait_for(
+            lambda: any(c.status in (200, 201) for c in load.since(thawed + 1)),
+            timeout=30,
+            what="requests succeed again after PostgreSQL is thawed",
+        )
+
+    assert len(during) >= 3, "requests were answered while PostgreSQL hung"
+    assert {c.status for c in during} == {503}
+    assert all(c.content_type.startswith("application/problem+json") for c in during)
+    assert all(c.retry_after for c in during)
+    slowest = max(c.ended - c.started for c in load.calls)
+    assert slowest < REQUEST_TIMEOUT + SLACK, f"a request took {slowest:.1f}s"
+    assert {0, 500}.isdisjoint({c.status for c in load.calls})
+    assert serve.poll() is None and worker.poll() is None
+    print(f"frozen: {len(during)} answers, slowest {slowest:.2f}s")

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
+from eventsourcing.postgres import PostgresApplicationRecorder
 
 from domain.client import Client
 from domain.shared import Actor, Decision
@@ -25,7 +26,7 @@ def test_store_ignores_ambient_environment(
     monkeypatch.setenv("PERSISTENCE_MODULE", "eventsourcing.popo")
     app = EventStore(settings.eventsourcing_env())
     try:
-        assert type(app.recorder).__module__ == "eventsourcing.postgres"
+        assert isinstance(app.recorder, PostgresApplicationRecorder)  # not popo
         assert app.recorder.datastore.pool.kwargs["dbname"] != "no_such_database"  # type: ignore[attr-defined]
         app.recorder.max_notification_id()
     finally:
