@@ -274,6 +274,7 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
         status_code = 500
         response_headers: list[Any] = []
         response_body: list[bytes] = []
+        held: list[Any] = []
 
         async def capture(message: Any) -> None:
             nonlocal status_code, response_headers
@@ -286,7 +287,7 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
                 ]
             elif message["type"] == "http.response.body":
                 response_body.append(message.get("body", b""))
-            await send(message)
+            held.append(message)  # sent once the answer is stored
 
         claim: Claim = row
         confirming = commit_check.set(claim.confirm)
@@ -297,7 +298,11 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
             raise
         finally:
             commit_check.reset(confirming)
+        # Stored before the client sees it: a client that got an answer can always have it
+        # again; only a crash between the commit and this leaves an answer lost.
         sealed = _box(authorization).encrypt(b"".join(response_body))
         await anyio.to_thread.run_sync(_finish, claim, db, status_code, response_headers, sealed)
+        for message in held:
+            await send(message)
 
     return middleware

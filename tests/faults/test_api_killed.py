@@ -4,7 +4,7 @@ committed or after (with its answer lost).
 
 The moment of the kill is made certain with PostgreSQL locks held by the test: the event
 table's lock holds a command just before its commit; a row lock on the idempotency record
-holds the recording of the answer just after it.
+holds the recording of the answer (which the client gets only once it is recorded) just after it.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from tests.api.webhook_receiver import receiving
 from tests.faults.conftest import bearer, new_tenant
 from tests.faults.processes import Techplan, wait_for
 
-TIMEOUT = 2.0
+TIMEOUT = 4.0
 SCHEDULE = (2, 2)  # so 1 + 2 attempts
 
 
@@ -83,7 +83,7 @@ def test_a_receiver_that_never_answers_times_out_is_retried_and_blocks_no_one(
         client = a.post("/v1/clients", json={"name": "Contoso"}).json()
         wait_for(lambda: hole.accepted, timeout=30, what="the black hole is called")
         # While that attempt hangs, everything else goes out at once.
-        started = time.monotonic()
+        first_attempt = hole.accepted[0][0]
         for n in range(3):
             r = a.patch(
                 f"/v1/clients/{client['id']}", json={"name": f"Contoso {n}", "rationale": "x"}
@@ -96,8 +96,8 @@ def test_a_receiver_that_never_answers_times_out_is_retried_and_blocks_no_one(
             timeout=30,
             what="the other endpoints' deliveries arrive",
         )
-        others = time.monotonic() - started
-        assert others < TIMEOUT * (1 + len(SCHEDULE)), f"others waited {others:.1f}s"
+        others = time.monotonic() - first_attempt
+        assert others < TIMEOUT, f"the others were done {others:.1f}s into the hanging attempt"
         assert len(hole.accepted) == 1, "still on the first attempt when the others were done"
 
         def failed() -> list[dict[str, Any]]:
@@ -118,4 +118,4 @@ def test_a_receiver_that_never_answers_times_out_is_retried_and_blocks_no_one(
     for before, after, wait in zip(starts, starts[1:], SCHEDULE, strict=False):
         # Each retry leaves at least its interval after the previous attempt gave up.
         assert (after - before).total_seconds() >= TIMEOUT + wait * 0.95
-    print(f"other endpoints served in {others:.2f}s while the black hole hung")
+    print(f"8 other deliveries done {others:.2f}s into a {TIMEOUT:g}s hanging attempt")

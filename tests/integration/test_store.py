@@ -27,7 +27,8 @@ def test_store_ignores_ambient_environment(
     app = EventStore(settings.eventsourcing_env())
     try:
         assert isinstance(app.recorder, PostgresApplicationRecorder)  # not popo
-        assert app.recorder.datastore.pool.kwargs["dbname"] != "no_such_database"  # type: ignore[attr-defined]
+        kwargs = app.recorder.datastore.pool.kwargs
+        assert isinstance(kwargs, dict) and kwargs["dbname"] != "no_such_database"
         app.recorder.max_notification_id()
     finally:
         app.close()
