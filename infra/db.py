@@ -38,7 +38,9 @@ LOST = ("08", "57P01", "57P02", "57P03")
 
 # What a transaction of the current request must confirm just before it commits: set by
 # services/idempotency.py for a request with an Idempotency-Key, run by our transactions and
-# by the event store's (infra/eventstore.py). It raises to roll the transaction back.
+# by the event store's (infra/eventstore.py). To refuse, it makes the server raise REFUSED:
+# an error in PostgreSQL aborts the transaction whoever holds it (the event store's recorder
+# would commit after a Python exception of ours).
 commit_check: ContextVar[Callable[[Cursor], None] | None] = ContextVar(
     "techplan_commit_check", default=None
 )
@@ -48,6 +50,17 @@ def confirm_commit(cur: Cursor) -> None:
     check = commit_check.get()
     if check is not None:
         check(cur)
+
+
+REFUSED = "TP409"  # the SQLSTATE a commit check raises to refuse its transaction
+
+
+class CommitRefused(Exception):
+    """The request's commit check refused this transaction: it was rolled back."""
+
+
+def refused(exc: BaseException | None) -> bool:
+    return isinstance(exc, psycopg.Error) and exc.sqlstate == REFUSED
 
 
 class DatabaseUnavailable(Exception):
@@ -191,6 +204,8 @@ class Database:
                 yield cur
                 confirm_commit(cur)
         except psycopg.Error as exc:
+            if refused(exc):
+                raise CommitRefused(exc.diag.message_primary or str(exc)) from exc
             if not connection_lost(exc):
                 raise
             self.availability.lost(exc)

@@ -37,18 +37,14 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from litestar.types import ASGIApp
 
-from infra.db import Cursor, Database, DatabaseUnavailable, commit_check
+from infra.db import REFUSED, Cursor, Database, DatabaseUnavailable, commit_check
 from services.auth import authenticate
-from services.errors import Conflict, Unauthorized
+from services.errors import Unauthorized
 
 log = logging.getLogger("techplan.idempotency")
 
 TTL = "24 hours"
 LEASE_MARGIN = 5.0  # seconds a claim outlives the request timeout
-
-
-class ClaimLost(Conflict):
-    """Another attempt took this Idempotency-Key over: this one must not commit."""
 
 
 @dataclass(frozen=True)
@@ -58,20 +54,29 @@ class Claim:
     token: UUID
 
     def confirm(self, cur: Cursor) -> None:
-        """Inside a transaction about to commit: if it wrote, the claim must still be ours,
-        and it records that the request's writes are applied."""
-        cur.execute("SELECT pg_current_xact_id_if_assigned() IS NOT NULL AS wrote")
-        wrote = cur.fetchone()
-        if not wrote or not wrote["wrote"]:
-            return
+        """Inside a transaction about to commit: if it wrote, the claim must still be ours
+        (else PostgreSQL refuses the transaction), and it records that the request's writes
+        are applied (CONFIRM_CLAIM)."""
         cur.execute(
-            "UPDATE idempotency_keys SET applied_at = coalesce(applied_at, now())"
-            " WHERE api_key_id = %s AND key = %s AND token = %s AND state = 'running'"
-            " RETURNING 1 AS ok",
-            (self.api_key_id, self.key, self.token),
+            "SELECT techplan_confirm_claim(%s, %s, %s)", (self.api_key_id, self.key, self.token)
         )
-        if cur.fetchone() is None:
-            raise ClaimLost("another request with this Idempotency-Key took over from this one")
+
+
+# One round trip, and a refusal raised by the server itself: whoever holds the transaction
+# (our pool, the event store's recorder) can only roll it back.
+CONFIRM_CLAIM = f"""CREATE OR REPLACE FUNCTION techplan_confirm_claim(
+    p_api_key_id uuid, p_key text, p_token uuid) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF pg_current_xact_id_if_assigned() IS NULL THEN
+        RETURN;  -- nothing written: nothing to confirm
+    END IF;
+    UPDATE idempotency_keys SET applied_at = coalesce(applied_at, now())
+    WHERE api_key_id = p_api_key_id AND key = p_key AND token = p_token AND state = 'running';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'another request with this Idempotency-Key took over from this one'
+            USING ERRCODE = '{REFUSED}';
+    END IF;
+END $$"""
 
 
 def _problem(status: int, title: str, detail: str, type_: str | None = None) -> tuple[int, bytes]:

@@ -12,7 +12,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from domain.shared import DomainError
-from infra.db import DatabaseUnavailable, connection_lost
+from infra.db import CommitRefused, DatabaseUnavailable, connection_lost
 from services.errors import NotReady, ServiceError
 
 log = logging.getLogger("techplan.api")
@@ -119,6 +119,10 @@ def on_database_unavailable(
     )
 
 
+def on_refused(request: Request[Any, Any, Any], exc: CommitRefused) -> Response[Any]:
+    return problem(409, str(exc))
+
+
 def on_persistence(request: Request[Any, Any, Any], exc: PersistenceError) -> Response[Any]:
     """The event store's errors: a lost server is 503 like ours, anything else unexpected."""
     if exc.__cause__ is not None and connection_lost(exc.__cause__):
@@ -137,6 +141,7 @@ HANDLERS: dict[type[Exception], Any] = {
     ServiceError: on_service,
     DomainError: on_domain,
     DatabaseUnavailable: on_database_unavailable,
+    CommitRefused: on_refused,
     PersistenceError: on_persistence,
     Exception: on_unexpected,
 }

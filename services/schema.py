@@ -15,6 +15,7 @@ from projections import notify
 from projections.rebuild import RebuildRunning, rebuild
 from projections.runner import TRACKING_DDL, Runner
 from services.auth import unlimit_admin_keys
+from services.idempotency import CONFIRM_CLAIM
 from services.portal import sessions as portal_sessions
 from services.store import Store
 from services.tenancy import purge
@@ -70,6 +71,7 @@ CORE_DDL = (
     "ALTER TABLE idempotency_keys ADD COLUMN IF NOT EXISTS lease_until timestamptz"
     " NOT NULL DEFAULT now() + interval '30 seconds'",
     "ALTER TABLE idempotency_keys ADD COLUMN IF NOT EXISTS applied_at timestamptz",
+    CONFIRM_CLAIM,
 )
 
 

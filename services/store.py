@@ -13,11 +13,12 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import IntegrityError, PersistenceError, StoredEvent
 from eventsourcing.utils import get_topic
 
 from domain.shared import TechplanAggregate, TechplanEvent
 from infra import tracing
+from infra.db import CommitRefused, refused
 from infra.eventstore import EventStore, RecordedEvent
 from services.auth import Principal
 from services.errors import Conflict, NotFound, PreconditionFailed
@@ -47,7 +48,12 @@ class Store:
         with tracing.span("eventstore save", **{"techplan.aggregates": len(aggregates)}):
             if tracing.enabled():
                 self._remember_trace(aggregates)
-            recordings = self.app.save(*aggregates)
+            try:
+                recordings = self.app.save(*aggregates)
+            except PersistenceError as exc:
+                if refused(exc.__cause__):
+                    raise CommitRefused(str(exc)) from exc
+                raise
         if not recordings:
             return self.max_position()
         return max(r.notification.id for r in recordings)
