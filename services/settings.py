@@ -55,6 +55,7 @@ class Settings:
     rate_limit: int = 50  # requests a second per API key (bursts of twice that); 0: off
     tenant_rate_limit: int = 200  # requests a second of all keys of a tenant; 0: off
     request_timeout: float = 30.0  # seconds before a request that has not answered gets 503
+    chromium: str | None = None  # prints the portal's QBR PDF; unset: `chromium` on PATH
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -90,6 +91,7 @@ class Settings:
             rate_limit=int(number("TECHPLAN_RATE_LIMIT", 50)),
             tenant_rate_limit=int(number("TECHPLAN_TENANT_RATE_LIMIT", 200)),
             request_timeout=number("TECHPLAN_REQUEST_TIMEOUT", 30.0),
+            chromium=env.get("TECHPLAN_CHROMIUM") or None,
         )
 
     def with_(self, **changes: Any) -> Settings:

@@ -23,7 +23,7 @@ from litestar.static_files import create_static_files_router
 
 from services.auth import authenticate
 from services.errors import Unauthorized
-from services.portal import actions, pages
+from services.portal import actions, pages, qbr
 from services.portal.sessions import COOKIE, LIFETIME
 from services.portal.web import (
     EXCEPTION_HANDLERS,
@@ -139,6 +139,8 @@ def portal_router() -> Router:
             pages.time_travel_page,
             pages.since_review_page,
             pages.webhooks_page,
+            qbr.qbr_page,
+            qbr.qbr_pdf,
             actions.reschedule,
             actions.initiative_action,
             actions.add_line,
