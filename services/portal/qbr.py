@@ -41,7 +41,7 @@ from services.portal.web import HERE, SECURITY_HEADERS, TEMPLATES, Page, uuid_or
 QUARTERS = 4  # the roadmap's quarters, from the one containing today
 DECISIONS_SHOWN = 200  # the decision timeline pages through all of them
 CHANGES_SHOWN = 6  # rows of "what changed" per decision; the timeline has them all
-RENDER_TIMEOUT = 60.0  # seconds Chromium may take to print one report
+RENDER_TIMEOUT = 25.0  # seconds Chromium may print one report (within TECHPLAN_REQUEST_TIMEOUT)
 RENDERS = threading.BoundedSemaphore(2)  # Chromium processes at once, per API process
 
 
