@@ -260,7 +260,10 @@ def summary(cur: Cursor) -> dict[str, dict[str, Any]]:
         " ORDER BY projection, position"
     )
     for r in cur.fetchall():
-        heads = found[r["projection"]]["heads"]
+        # A row parked between the two statements: counted on the next look, not a KeyError.
+        heads = found.setdefault(r["projection"], {"events": 0, "aggregates": 0, "heads": []})[
+            "heads"
+        ]
         if len(heads) < 20:
             heads.append(
                 {
