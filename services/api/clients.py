@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Response, get, patch, post
@@ -11,13 +10,14 @@ from litestar.params import FromPath, JSONBody
 
 from domain.client import Client
 from projections import clients as clients_view
+from services.api.clients_out import ClientOut, ClientPage
 from services.api.common import (
+    answer,
     check_limit,
     decode_cursor,
     fresh,
-    page,
-    resource,
     tenant_read,
+    typed_page,
 )
 from services.api.history import load_at
 from services.api.params import AsOf, Limit, MinPosition, PageCursor, Version
@@ -37,7 +37,7 @@ class ClientController(Controller):
         self,
         context: NamedDependency[Context],
         data: JSONBody[ClientIn],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[ClientOut]:
         client, position = commands.create_client(
             context,
             commands.CreateClient(
@@ -46,7 +46,7 @@ class ClientController(Controller):
                 currency=data.currency,
             ),
         )
-        return resource(client.view(), status=201, position=position)
+        return answer(ClientOut, client.view(), status=201, position=position)
 
     @get("/")
     async def list_clients(
@@ -56,7 +56,7 @@ class ClientController(Controller):
         limit: Limit = 50,
         cursor: PageCursor = None,
         min_position: MinPosition = None,
-    ) -> dict[str, Any]:
+    ) -> ClientPage:
         principal.require(*READ)
         check_limit(limit)
         after = decode_cursor(cursor, int) or 0
@@ -69,7 +69,7 @@ class ClientController(Controller):
             after=after,
             limit=limit + 1,
         )
-        return page(rows, limit)
+        return typed_page(ClientPage, rows, limit)
 
     @get("/{client_id:uuid}", sync_to_thread=True)
     def get_client(
@@ -78,10 +78,10 @@ class ClientController(Controller):
         client_id: FromPath[UUID],
         version: Version = None,
         as_of: AsOf = None,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[ClientOut]:
         context.principal.require(*READ)
         client = load_at(context, Client, client_id, version, as_of)
-        return resource(client.view())
+        return answer(ClientOut, client.view())
 
     @patch("/{client_id:uuid}", sync_to_thread=True)
     def update(
@@ -89,7 +89,7 @@ class ClientController(Controller):
         context: NamedDependency[Context],
         client_id: FromPath[UUID],
         data: JSONBody[ClientPatch],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[ClientOut]:
         client, position = commands.update_client(
             context,
             commands.UpdateClient(
@@ -99,4 +99,4 @@ class ClientController(Controller):
                 fiscal_year_start_month=data.fiscal_year_start_month,
             ),
         )
-        return resource(client.view(), position=position)
+        return answer(ClientOut, client.view(), position=position)

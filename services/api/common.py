@@ -21,12 +21,15 @@ from domain.client import Client
 from infra import logs
 from infra.db import Cursor
 from projections.roadmap import client_calendar
+from services.api.responses import Out, typed
 from services.auth import READ, Principal, authenticate, recently_verified
 from services.bootstrap import Container
 from services.commands.context import Context
 from services.errors import BadRequest, Invalid, NotFound, PreconditionFailed
 
 T = TypeVar("T")
+R = TypeVar("R", bound=Out)
+P = TypeVar("P", bound=Out)
 Calendar = dict[str, Any]
 
 
@@ -119,6 +122,24 @@ def resource(
     return Response(body, status_code=status, headers={"ETag": f'"{view["version"]}"'})
 
 
+def answer(
+    kind: type[R],
+    view: dict[str, Any],
+    *,
+    status: int = 200,
+    position: int | None = None,
+    created_id: str | None = None,
+) -> Response[R]:
+    """A resource's answer as its declared Struct (services/api/responses.py), with the
+    version as its ETag, and for a command the log position and any created item's id."""
+    body = dict(view)
+    if position is not None:
+        body["position"] = position
+    if created_id is not None:
+        body["created_id"] = created_id
+    return Response(typed(kind, body), status_code=status, headers={"ETag": f'"{view["version"]}"'})
+
+
 # ---------------------------------------------------------------- lists
 
 
@@ -147,6 +168,11 @@ def page(rows: Sequence[tuple[Any, dict[str, Any]]], limit: int) -> dict[str, An
     items = [item for _, item in rows[:limit]]
     more = len(rows) > limit
     return {"items": items, "next_cursor": encode_cursor(rows[limit - 1][0]) if more else None}
+
+
+def typed_page(kind: type[P], rows: Sequence[tuple[Any, dict[str, Any]]], limit: int) -> P:
+    """`page` as its declared page Struct (`items` and `next_cursor`)."""
+    return typed(kind, page(rows, limit))
 
 
 async def fresh(c: Container, min_position: int | None, projections: Sequence[str]) -> None:

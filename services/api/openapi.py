@@ -21,6 +21,7 @@ from litestar import Request
 from litestar.openapi.plugins import JsonRenderPlugin
 
 from domain.catalogue import event_classes
+from services.api.responses import Out
 from services.api.schemas import Body
 from services.commands.budgets import BUDGET_ACTIONS
 from services.commands.plans import INITIATIVE_ACTIONS
@@ -38,14 +39,17 @@ def takes_operator_token(path: str) -> bool:
     return path.startswith("/admin/") or path == "/metrics"
 
 
-def _bodies(cls: type[Body] = Body) -> Iterator[type[Body]]:
+def _subclasses(cls: type[Any]) -> Iterator[type[Any]]:
     for sub in cls.__subclasses__():
         yield sub
-        yield from _bodies(sub)
+        yield from _subclasses(sub)
 
 
 def request_schemas() -> dict[str, Any]:
-    bodies = sorted(set(_bodies()), key=lambda c: (c.__module__, c.__name__))
+    """msgspec's own schemas of every request body and every response body (services/api/
+    responses.py): exactly what the decoder accepts and what the encoder sends."""
+    structs = {*_subclasses(Body), *_subclasses(Out)}
+    bodies = sorted(structs, key=lambda c: (c.__module__, c.__name__))
     _, components = msgspec.json.schema_components(
         bodies, ref_template="#/components/schemas/{name}"
     )

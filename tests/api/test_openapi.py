@@ -92,3 +92,12 @@ def test_actions_are_enums(http: TestClient[Any]) -> None:
         "defer",
         "start",
     ]
+
+
+def test_client_answers_are_named_schemas(http: TestClient[Any]) -> None:
+    doc = document(http)
+    ok = doc["paths"]["/v1/clients/{client_id}"]["get"]["responses"]["200"]
+    assert ok["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ClientOut"}
+    client = doc["components"]["schemas"]["ClientOut"]
+    assert client["properties"]["id"]["format"] == "uuid"
+    assert "position" not in client["required"]

@@ -1,0 +1,45 @@
+"""Response bodies as named schemas (issue 11).
+
+Every answer's body is a msgspec Struct declared here or in an area's `*_out.py` module, so the
+OpenAPI document names its schema and a generated client returns typed objects. Handlers turn
+a read model's or aggregate's view (a dict) into its Struct with `typed`, which refuses a key
+the Struct does not declare: a view cannot leak a field the document does not state.
+
+Conventions:
+- subclass `Out`; a field that is sometimes absent (not null) is `T | UnsetType = UNSET`, and a
+  field that is sometimes null is `T | None` with no default (it is always sent);
+- money stays integer minor units with its currency; ids are `UUID`; instants `datetime`;
+- a page is a Struct of its own: `items: list[ItemOut]` and `next_cursor: str | None`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+__all__ = ["UNSET", "Out", "Resource", "UnsetType", "typed", "typed_list"]
+
+T = TypeVar("T", bound="Out")
+
+
+class Out(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """An answer's body. `forbid_unknown_fields` makes `typed` fail on an undeclared key."""
+
+
+class Resource(Out, kw_only=True):
+    """What a command's answer adds to the resource's view: the log position to wait for
+    (`min_position`) and, for an item created inside a resource, the new item's id."""
+
+    position: int | UnsetType = UNSET
+    created_id: str | UnsetType = UNSET
+
+
+def typed(kind: type[T], view: dict[str, Any]) -> T:
+    """The view as its declared Struct; a key the Struct does not declare is an error."""
+    return msgspec.convert(view, kind, strict=False)
+
+
+def typed_list(kind: type[T], views: list[dict[str, Any]]) -> list[T]:
+    return msgspec.convert(views, list[kind], strict=False)  # type: ignore[valid-type]
