@@ -23,7 +23,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from services.bootstrap import Container
-from services.webhooks.fanout import CHANNEL
+from services.webhooks.fanout import CHANNEL, parse_note
 from services.webhooks.guard import guarded_client
 from services.webhooks.replays import replay_batch
 from services.webhooks.secrets import SecretBox, WebhooksUnavailable
@@ -97,11 +97,11 @@ async def listen(state: Deliveries) -> None:
                 await conn.execute(f"LISTEN {CHANNEL}")
                 await sweep(state)
                 async for note in conn.notifies():
-                    kind, _, ident = note.payload.partition(":")
+                    kind, ident, correlation_id = parse_note(note.payload)
                     if kind == "d":
-                        await state.wake(ident)
+                        await state.wake(ident, correlation_id=correlation_id)
                     elif kind == "r":
-                        await state.start_replay(ident)
+                        await state.start_replay(ident, correlation_id=correlation_id)
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -2,12 +2,14 @@
 
 A job's lines carry its name, id and try, and the correlation id it was enqueued with
 (`correlation_id=`, passed by whoever enqueued it while serving a request or an event);
-its duration is recorded by job and outcome (ok, retry, error).
+its duration is recorded by job and outcome (ok, retry, error), and logged as one `job` line
+in the job's context (arq's own lines are outside it).
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -19,6 +21,7 @@ from infra.logs import current, log_context
 from infra.metrics import JOB_SECONDS
 
 R = TypeVar("R")
+log = logging.getLogger("techplan.worker")
 Job = Callable[..., Coroutine[Any, Any, R]]
 
 
@@ -46,7 +49,9 @@ def observed(job: Job[R]) -> Job[R]:
                 outcome = "retry"
                 raise
             finally:
-                JOB_SECONDS.labels(name, outcome).observe(time.perf_counter() - started)
+                seconds = time.perf_counter() - started
+                JOB_SECONDS.labels(name, outcome).observe(seconds)
+                log.info("job", extra={"outcome": outcome, "duration_ms": round(seconds * 1000, 1)})
 
     return run
 

@@ -31,6 +31,7 @@ from services.bootstrap import Container
 from services.settings import Settings
 from services.webhooks import sender
 from services.webhooks.secrets import SecretBox, SecretUnreadable
+from workers.observe import correlation
 from workers.queue import queue_name
 
 log = logging.getLogger("techplan.webhooks")
@@ -64,8 +65,16 @@ class Deliveries:
     def job_id(self, *parts: object) -> str:
         return ":".join([self.settings.redis_prefix, "webhook", *map(str, parts)])
 
-    async def wake(self, subscription_id: object, at: datetime | None = None) -> None:
-        """Make sure a job will drain this endpoint (now, or at `at`)."""
+    async def wake(
+        self,
+        subscription_id: object,
+        at: datetime | None = None,
+        *,
+        correlation_id: str | None = None,
+    ) -> None:
+        """Make sure a job will drain this endpoint (now, or at `at`). The job's lines carry
+        `correlation_id`: the request's or event's that woke it, else the job at hand's."""
+        traced = _correlated(correlation_id)
         if at is not None and at > datetime.now(UTC):
             await self.redis.enqueue_job(
                 "webhook_deliver",
@@ -73,6 +82,7 @@ class Deliveries:
                 _job_id=self.job_id(subscription_id, "at", int(at.timestamp() * 10)),
                 _defer_until=at,
                 _queue_name=self.queue,
+                correlation_id=traced,
             )
             return
         job = await self.redis.enqueue_job(
@@ -80,6 +90,7 @@ class Deliveries:
             str(subscription_id),
             _job_id=self.job_id(subscription_id),
             _queue_name=self.queue,
+            correlation_id=traced,
         )
         if job is None:
             # One is queued or running; a running one may be past its last look at the
@@ -90,14 +101,16 @@ class Deliveries:
                 _job_id=self.job_id(subscription_id, "again"),
                 _defer_by=0.5,
                 _queue_name=self.queue,
+                correlation_id=traced,
             )
 
-    async def start_replay(self, replay_id: object) -> None:
+    async def start_replay(self, replay_id: object, *, correlation_id: str | None = None) -> None:
         await self.redis.enqueue_job(
             "webhook_replay",
             str(replay_id),
             _job_id=self.job_id("replay", replay_id),
             _queue_name=self.queue,
+            correlation_id=_correlated(correlation_id),
         )
 
     def secrets(self, subscription: dict[str, Any]) -> list[str]:
@@ -111,6 +124,11 @@ class Deliveries:
 
 
 # ---------------------------------------------------------------- what the operator sees
+
+
+def _correlated(correlation_id: str | None) -> str | None:
+    """The correlation id for a job enqueued now: the given one, else the job at hand's."""
+    return correlation_id or correlation().get("correlation_id")
 
 
 class _Correlated(msgspec.Struct):

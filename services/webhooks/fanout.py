@@ -24,6 +24,7 @@ from uuid import uuid4
 
 from domain.shared import TechplanEvent
 from infra.db import Cursor
+from infra.logs import current
 from projections.base import Projection
 from services.webhooks import payload
 from services.webhooks.event_types import matches
@@ -113,12 +114,26 @@ def enqueue(
     )
     if cur.rowcount != 1:
         return False
-    wake(cur, subscription_id)
+    wake(cur, subscription_id, fields.get("correlation_id"))
     return True
 
 
-def wake(cur: Cursor, subscription_id: Any) -> None:
-    cur.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"d:{subscription_id}"))
+def wake(cur: Cursor, subscription_id: Any, correlation_id: str | None = None) -> None:
+    """Wake the sender for this endpoint on commit. The note carries the correlation id of
+    the request (or event) that caused it, which the worker gives the job it enqueues."""
+    correlation_id = correlation_id or current().get("correlation_id")
+    cur.execute("SELECT pg_notify(%s, %s)", (CHANNEL, note("d", subscription_id, correlation_id)))
+
+
+def note(kind: str, ident: Any, correlation_id: str | None) -> str:
+    """`kind:id[:correlation id]`; parsed by `parse_note`."""
+    return f"{kind}:{ident}:{correlation_id}" if correlation_id else f"{kind}:{ident}"
+
+
+def parse_note(payload: str) -> tuple[str, str, str | None]:
+    kind, _, rest = payload.partition(":")
+    ident, _, correlation_id = rest.partition(":")
+    return kind, ident, correlation_id or None
 
 
 projection = WebhookFanout()  # without item states; bootstrap builds one with them

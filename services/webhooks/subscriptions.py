@@ -17,11 +17,12 @@ from uuid import UUID, uuid4
 from domain import limits
 from domain.shared import check_room, rfc3339
 from infra.db import Cursor
+from infra.logs import current
 from services.bootstrap import Container
 from services.errors import Conflict, Invalid, NotFound, PreconditionFailed
 from services.webhooks import guard
 from services.webhooks.event_types import validate
-from services.webhooks.fanout import CHANNEL, wake
+from services.webhooks.fanout import CHANNEL, note, wake
 from services.webhooks.secrets import SecretBox, new_secret
 
 ROTATION_GRACE = 24 * 3600  # seconds the previous secret keeps signing after a rotation
@@ -310,7 +311,8 @@ def request_replay(
             datetime.now(UTC) if until <= since_position else None,
         ),
     )
-    cur.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"r:{replay_id}"))
+    correlation_id = current().get("correlation_id")
+    cur.execute("SELECT pg_notify(%s, %s)", (CHANNEL, note("r", replay_id, correlation_id)))
     return {
         "id": str(replay_id),
         "webhook_id": str(subscription_id),

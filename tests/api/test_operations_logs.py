@@ -57,6 +57,12 @@ def test_a_session_logs_json_lines_with_its_ids_and_no_secret(
     assert len(goal_attempts) == 1
     assert goal_attempts[0]["outcome"] == "succeeded" and goal_attempts[0]["job"]
 
+    # The jobs are enqueued with the correlation id of what woke them: a delivery job woken by
+    # a request's event carries that request's correlation id on its own `job` line.
+    known = {session.correlation_id, *session.request_ids.values()}
+    jobs = [line for line in lines if line["event"] == "job"]
+    assert any(j["job"] == "webhook_deliver" and j.get("correlation_id") in known for j in jobs)
+
     unauthenticated = [line for line in lines if line.get("status") == 401]
     assert unauthenticated and "tenant_id" not in unauthenticated[0]
 
