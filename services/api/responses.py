@@ -8,18 +8,29 @@ the Struct does not declare: a view cannot leak a field the document does not st
 Conventions:
 - subclass `Out`; a field that is sometimes absent (not null) is `T | UnsetType = UNSET`, and a
   field that is sometimes null is `T | None` with no default (it is always sent);
-- money stays integer minor units with its currency; ids are `UUID`; instants `datetime`;
+- money stays integer minor units with its currency (`MoneyOut`); ids are `UUID`; instants
+  are `Instant`: the RFC 3339 text the views already write (UTC, microseconds, `Z`), declared
+  `format: date-time` (a `datetime` would be re-encoded without `.000000` on a whole second);
 - a page is a Struct of its own: `items: list[ItemOut]` and `next_cursor: str | None`.
 """
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
-__all__ = ["UNSET", "Out", "Resource", "UnsetType", "typed", "typed_list"]
+__all__ = [
+    "UNSET",
+    "Instant",
+    "MoneyOut",
+    "Out",
+    "Resource",
+    "UnsetType",
+    "typed",
+    "typed_list",
+]
 
 T = TypeVar("T", bound="Out")
 
@@ -34,6 +45,18 @@ class Resource(Out, kw_only=True):
 
     position: int | UnsetType = UNSET
     created_id: str | UnsetType = UNSET
+
+
+Instant = Annotated[
+    str, msgspec.Meta(extra_json_schema={"format": "date-time"}, description="RFC 3339, UTC")
+]
+
+
+class MoneyOut(Out, kw_only=True):
+    """An amount in integer minor units (cents) of one ISO 4217 currency; never a float."""
+
+    amount_minor: int
+    currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")]
 
 
 def typed(kind: type[T], view: dict[str, Any]) -> T:
