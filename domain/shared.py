@@ -202,7 +202,8 @@ def rfc3339(moment: datetime) -> str:
     """A timezone-aware time as API.md writes it: UTC, microseconds, `Z`."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("a decision's time must be timezone-aware")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat writes the year with four digits (strftime's %Y does not before 1000).
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 # ---------------------------------------------------------------- events and aggregates

@@ -22,7 +22,9 @@ from domain.shared import A, TechplanAggregate
 from infra.history import diff, history_item, version_as_of
 from projections import audit
 from services.api.common import check_limit, decode_cursor, encode_cursor
+from services.api.history_out import DiffOut, HistoryPage
 from services.api.params import Limit, PageCursor, instant
+from services.api.responses import typed
 from services.auth import READ
 from services.bootstrap import Container
 from services.commands.context import Context
@@ -65,7 +67,7 @@ def history_router(kind: str, cls: type[TechplanAggregate]) -> Router:
         id: FromPath[UUID],
         limit: Limit = 50,
         cursor: PageCursor = None,
-    ) -> dict[str, Any]:
+    ) -> HistoryPage:
         check_limit(limit)
         after = decode_cursor(cursor, int) or 0
         aggregate_id = visible(context, id)
@@ -76,17 +78,17 @@ def history_router(kind: str, cls: type[TechplanAggregate]) -> Router:
             items += not_yet_folded(context, aggregate_id, done, limit + 1 - len(items))
         more = len(items) > limit
         items = items[:limit]
-        return {
-            "items": items,
-            "next_cursor": encode_cursor(items[-1]["version"]) if more else None,
-        }
+        return typed(
+            HistoryPage,
+            {"items": items, "next_cursor": encode_cursor(items[-1]["version"]) if more else None},
+        )
 
     def diff_view(
         context: NamedDependency[Context],
         id: FromPath[UUID],
         from_: Annotated[int, QueryParameter(name="from")],
         to: FromQuery[int],
-    ) -> dict[str, Any]:
+    ) -> DiffOut:
         aggregate_id = visible(context, id)
         views = {}
         for name, n in (("from", from_), ("to", to)):
@@ -98,7 +100,8 @@ def history_router(kind: str, cls: type[TechplanAggregate]) -> Router:
                 ).view()
             except NotFound:
                 raise NotFound(f"{what} has no version {n} (asked as {name})") from None
-        return {"from": from_, "to": to, "changes": diff(views["from"], views["to"])}
+        changes = diff(views["from"], views["to"])
+        return typed(DiffOut, {"from": from_, "to": to, "changes": changes})
 
     handlers: list[Callable[..., Any]] = [
         get(

@@ -30,6 +30,7 @@ from services.api.common import (
     tenant_read,
     visible_client,
 )
+from services.api.history_out import ChangesOut
 from services.api.params import (
     AggregateType,
     IdFilter,
@@ -39,6 +40,7 @@ from services.api.params import (
     PageCursor,
     instant,
 )
+from services.api.responses import typed
 from services.auth import READ, READ_LIBRARY, Principal
 from services.bootstrap import Container
 from services.errors import Conflict, Invalid, NotFound
@@ -187,7 +189,7 @@ class ClientReadsController(Controller):
         min_position: MinPosition = None,
         limit: Limit = 50,
         cursor: PageCursor = None,
-    ) -> dict[str, Any]:
+    ) -> ChangesOut:
         """Decisions are paged (`limit`, `cursor`, `next_cursor`); the net changes of the
         aggregates come with the first page (each from two loads of the aggregate, at the
         window's start and end, from their nearest snapshots)."""
@@ -222,7 +224,7 @@ class ClientReadsController(Controller):
         )
         decisions = page(rows, limit)
         nets = await in_thread(lambda: [_net(container, row) for row in touched])
-        return {
+        body = {
             "since": start,
             "since_review": None if since_review is None else str(since_review),
             "since_position": after_position,
@@ -232,6 +234,7 @@ class ClientReadsController(Controller):
             "aggregates": [a for a in nets if a["changes"]],
             "health_score": health,
         }
+        return typed(ChangesOut, body)
 
 
 def _roadmap(

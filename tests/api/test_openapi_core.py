@@ -1,0 +1,67 @@
+"""Every answer of strategies, reviews, history (every kind), "what changed since" and the
+operations endpoints is a named schema in the OpenAPI document (issue 11)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.testing import TestClient
+
+from tests.api.test_openapi import document
+
+KINDS = ("clients", "strategies", "plans", "budgets", "reviews", "standards", "assessments")
+
+
+def ours(path: str) -> bool:
+    return path == "/v1/clients/{client_id}/changes" or any(
+        path == f"/v1/{kind}/{{id}}/{what}" for kind in KINDS for what in ("history", "diff")
+    )
+
+
+def answers(doc: dict[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]]:
+    found = []
+    for path, item in doc["paths"].items():
+        if not ours(path):
+            continue
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for status, response in operation["responses"].items():
+                json = response.get("content", {}).get("application/json")
+                if status.startswith("2"):
+                    found.append((path, method, status, json))
+    return found
+
+
+def test_every_answer_is_a_named_schema(http: TestClient[Any]) -> None:
+    doc = document(http)
+    schemas = doc["components"]["schemas"]
+    found = answers(doc)
+    assert len(found) >= 15
+    for path, method, status, json in found:
+        where = f"{method} {path} {status}"
+        assert json is not None, where
+        ref = json["schema"].get("$ref", "")
+        assert ref.startswith("#/components/schemas/"), (where, json["schema"])
+        name = ref.rsplit("/", 1)[1]
+        assert schemas[name]["type"] == "object", where
+        assert schemas[name]["additionalProperties"] is False, where  # msgspec's, not Litestar's
+    for kind in KINDS:
+        history = doc["paths"][f"/v1/{kind}/{{id}}/history"]["get"]["responses"]["200"]
+        assert history["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/HistoryPage"
+        }
+
+
+def test_history_items_are_typed_and_values_free_form(http: TestClient[Any]) -> None:
+    schemas = document(http)["components"]["schemas"]
+    item = schemas["HistoryItemOut"]["properties"]
+    assert item["occurred_at"]["format"] == "date-time"
+    assert "strategy.goal_added" in item["type"]["enum"]
+    assert item["actor"] == {"$ref": "#/components/schemas/ActorOut"}
+    assert set(schemas["DiffOut"]["required"]) == {"from", "to", "changes"}
+    change = schemas["ChangeOut"]
+    assert change["required"] == ["path", "before", "after"]
+    assert {"type": "null"} in change["properties"]["before"]["anyOf"]
+    audit = schemas["AuditItemOut"]["properties"]
+    assert audit["aggregate_id"]["format"] == "uuid"
