@@ -54,8 +54,10 @@ from techplan_client.models import (
     Problem,
     StrategyIn,
 )
+from techplan_client.types import Unset
 
 T = TypeVar("T")
+V = TypeVar("V")
 
 
 def ok(answer: T | Problem | None, what: str) -> T:
@@ -64,6 +66,13 @@ def ok(answer: T | Problem | None, what: str) -> T:
         detail = answer.detail if isinstance(answer, Problem) else "no answer"
         raise SystemExit(f"{what}: {detail}")
     return answer
+
+
+def given(value: V | Unset, what: str) -> V:
+    """A field a command's answer has (`position`, `created_id`) but a read's has not."""
+    if isinstance(value, Unset):
+        raise SystemExit(f"{what}: not in the answer")
+    return value
 
 
 def main() -> None:
@@ -76,7 +85,7 @@ def main() -> None:
             create_client.sync(client=api, body=ClientIn(name="Contoso Dental", currency="EUR")),
             "client",
         )
-        client_id = UUID(client["id"])
+        client_id = client.id
         strategy = ok(
             create_strategy.sync(client_id, client=api, body=StrategyIn(title="IT strategy 2027")),
             "strategy",
@@ -104,7 +113,7 @@ def main() -> None:
             ),
             "plan",
         )
-        plan_id = UUID(plan["id"])
+        plan_id = plan.id
         initiative = ok(
             propose_initiative.sync(
                 plan_id,
@@ -120,7 +129,7 @@ def main() -> None:
             ),
             "initiative",
         )
-        initiative_id = UUID(initiative["created_id"])
+        initiative_id = given(initiative.created_id, "initiative")
 
         budget = ok(
             create_budget.sync(
@@ -130,7 +139,7 @@ def main() -> None:
         )
         with_line = ok(
             add_line.sync(
-                UUID(budget["id"]),
+                budget.id,
                 client=api,
                 body=LineIn(
                     category=Category.BACKUP_DR,
@@ -143,13 +152,13 @@ def main() -> None:
             ),
             "line",
         )
-        position = int(with_line["position"])
+        position = given(with_line.position, "line")
 
         history = ok(plans_history.sync(plan_id, client=api), "history")
         print("plan history: " + ", ".join(str(item["type"]) for item in history["items"]))
         rows = ok(portfolio.sync(client=api, min_position=position), "portfolio")
         print(f"portfolio clients: {len(rows['items'])}")
-        print(f"budget lines: {len(with_line['lines'])}")
+        print(f"budget lines: {len(with_line.lines)}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ and its findings turned into initiatives."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Response, get, post
@@ -15,9 +14,13 @@ from domain.assessment import Assessment
 from projections import assessments as assessments_view
 from projections import standards as standards_view
 from services.api.assessment_schemas import AnswerIn, AssessmentIn, FindingIn
-from services.api.common import client_list, fresh, in_thread, resource
+from services.api.assessments_out import AssessmentOut, AssessmentPage
+from services.api.common import answer as typed_answer
+from services.api.common import client_list, fresh, in_thread
 from services.api.history import load_at
 from services.api.params import AsOf, Limit, MinPosition, PageCursor, Version
+from services.api.plans_out import PlanOut
+from services.api.responses import typed
 from services.api.schemas import DecisionIn
 from services.api.tactical_schemas import quarter
 from services.auth import EDIT, READ, Principal
@@ -53,7 +56,7 @@ class ClientAssessmentsController(Controller):
         context: NamedDependency[Context],
         client_id: FromPath[UUID],
         data: JSONBody[AssessmentIn],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[AssessmentOut]:
         if data.standard_ids is None:
             # Every active standard: the library's table must hold all committed so far.
             context.principal.require(*EDIT)
@@ -70,7 +73,7 @@ class ClientAssessmentsController(Controller):
             ),
             ProjectedLibrary(container),
         )
-        return resource(assessment.view(), status=201, position=position)
+        return typed_answer(AssessmentOut, assessment.view(), status=201, position=position)
 
     @get("/")
     async def list_assessments(
@@ -81,8 +84,8 @@ class ClientAssessmentsController(Controller):
         limit: Limit = 50,
         cursor: PageCursor = None,
         min_position: MinPosition = None,
-    ) -> dict[str, Any]:
-        return await client_list(
+    ) -> AssessmentPage:
+        items = await client_list(
             container,
             principal,
             client_id,
@@ -92,6 +95,7 @@ class ClientAssessmentsController(Controller):
             cursor=cursor,
             min_position=min_position,
         )
+        return typed(AssessmentPage, items)
 
 
 class AssessmentController(Controller):
@@ -105,10 +109,10 @@ class AssessmentController(Controller):
         assessment_id: FromPath[UUID],
         version: Version = None,
         as_of: AsOf = None,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[AssessmentOut]:
         context.principal.require(*READ)
         assessment = load_at(context, Assessment, assessment_id, version, as_of)
-        return resource(assessment.view())
+        return typed_answer(AssessmentOut, assessment.view())
 
     @post("/answers", sync_to_thread=True, status_code=200)
     def answer(
@@ -116,7 +120,7 @@ class AssessmentController(Controller):
         context: NamedDependency[Context],
         assessment_id: FromPath[UUID],
         data: JSONBody[AnswerIn],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[AssessmentOut]:
         assessment, position = commands.answer(
             context,
             commands.Answer(
@@ -127,7 +131,7 @@ class AssessmentController(Controller):
                 rationale=data.rationale,
             ),
         )
-        return resource(assessment.view(), position=position)
+        return typed_answer(AssessmentOut, assessment.view(), position=position)
 
     @post("/complete", sync_to_thread=True, status_code=200)
     def complete(
@@ -135,9 +139,9 @@ class AssessmentController(Controller):
         context: NamedDependency[Context],
         assessment_id: FromPath[UUID],
         data: JSONBody[DecisionIn],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[AssessmentOut]:
         assessment, position = commands.complete(context, assessment_id, data.rationale)
-        return resource(assessment.view(), position=position)
+        return typed_answer(AssessmentOut, assessment.view(), position=position)
 
     @post(
         "/findings/{standard_id:uuid}/propose",
@@ -153,7 +157,7 @@ class AssessmentController(Controller):
         assessment_id: FromPath[UUID],
         standard_id: FromPath[UUID],
         data: JSONBody[FindingIn],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[PlanOut]:
         plan, position, initiative_id = commands.propose_finding(
             context,
             commands.ProposeFinding(
@@ -165,4 +169,6 @@ class AssessmentController(Controller):
                 rationale=data.rationale,
             ),
         )
-        return resource(plan.view(), status=201, position=position, created_id=str(initiative_id))
+        return typed_answer(
+            PlanOut, plan.view(), status=201, position=position, created_id=str(initiative_id)
+        )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Response, get, patch, post
@@ -11,10 +10,12 @@ from litestar.params import FromPath, JSONBody
 
 from domain.budget import Budget
 from projections import budgets as budgets_view
-from services.api.common import client_list, resource
+from services.api.budgets_out import BudgetOut, BudgetPage
+from services.api.common import answer, client_list
 from services.api.history import load_at
 from services.api.params import AsOf, Limit, MinPosition, PageCursor, Version
 from services.api.patching import given, nullable
+from services.api.responses import typed
 from services.api.schemas import DecisionIn
 from services.api.tactical_schemas import ActualIn, BudgetIn, LineIn, LinePatch, fiscal_year
 from services.auth import READ, Principal
@@ -39,7 +40,7 @@ class ClientBudgetsController(Controller):
         context: NamedDependency[Context],
         client_id: FromPath[UUID],
         data: JSONBody[BudgetIn],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[BudgetOut]:
         budget, position = commands.create_budget(
             context,
             commands.CreateBudget(
@@ -50,7 +51,7 @@ class ClientBudgetsController(Controller):
                 rationale=data.rationale,
             ),
         )
-        return resource(budget.view(), status=201, position=position)
+        return answer(BudgetOut, budget.view(), status=201, position=position)
 
     @get("/")
     async def list_budgets(
@@ -61,8 +62,8 @@ class ClientBudgetsController(Controller):
         limit: Limit = 50,
         cursor: PageCursor = None,
         min_position: MinPosition = None,
-    ) -> dict[str, Any]:
-        return await client_list(
+    ) -> BudgetPage:
+        items = await client_list(
             container,
             principal,
             client_id,
@@ -72,6 +73,7 @@ class ClientBudgetsController(Controller):
             cursor=cursor,
             min_position=min_position,
         )
+        return typed(BudgetPage, items)
 
 
 class BudgetController(Controller):
@@ -85,10 +87,10 @@ class BudgetController(Controller):
         budget_id: FromPath[UUID],
         version: Version = None,
         as_of: AsOf = None,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[BudgetOut]:
         context.principal.require(*READ)
         budget = load_at(context, Budget, budget_id, version, as_of)
-        return resource(budget.view())
+        return answer(BudgetOut, budget.view())
 
     @post("/lines", sync_to_thread=True, status_code=201)
     def add_line(
@@ -96,7 +98,7 @@ class BudgetController(Controller):
         context: NamedDependency[Context],
         budget_id: FromPath[UUID],
         data: JSONBody[LineIn],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[BudgetOut]:
         budget, position, line_id = commands.add_line(
             context,
             commands.AddLine(
@@ -110,7 +112,9 @@ class BudgetController(Controller):
                 rationale=data.rationale,
             ),
         )
-        return resource(budget.view(), status=201, position=position, created_id=str(line_id))
+        return answer(
+            BudgetOut, budget.view(), status=201, position=position, created_id=str(line_id)
+        )
 
     @patch("/lines/{line_id:uuid}", sync_to_thread=True)
     def update_line(
@@ -119,7 +123,7 @@ class BudgetController(Controller):
         budget_id: FromPath[UUID],
         line_id: FromPath[UUID],
         data: JSONBody[LinePatch],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[BudgetOut]:
         budget, position = commands.update_line(
             context,
             commands.UpdateLine(
@@ -134,7 +138,7 @@ class BudgetController(Controller):
                 description=nullable(data.description),
             ),
         )
-        return resource(budget.view(), position=position)
+        return answer(BudgetOut, budget.view(), position=position)
 
     @post("/lines/{line_id:uuid}/remove", sync_to_thread=True, status_code=200)
     def remove_line(
@@ -143,9 +147,9 @@ class BudgetController(Controller):
         budget_id: FromPath[UUID],
         line_id: FromPath[UUID],
         data: JSONBody[DecisionIn],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[BudgetOut]:
         budget, position = commands.remove_line(context, budget_id, line_id, data.rationale)
-        return resource(budget.view(), position=position)
+        return answer(BudgetOut, budget.view(), position=position)
 
     @post("/actuals", sync_to_thread=True, status_code=201)
     def record_actual(
@@ -153,7 +157,7 @@ class BudgetController(Controller):
         context: NamedDependency[Context],
         budget_id: FromPath[UUID],
         data: JSONBody[ActualIn],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[BudgetOut]:
         budget, position, actual_id = commands.record_actual(
             context,
             commands.RecordActual(
@@ -164,7 +168,9 @@ class BudgetController(Controller):
                 rationale=data.rationale,
             ),
         )
-        return resource(budget.view(), status=201, position=position, created_id=str(actual_id))
+        return answer(
+            BudgetOut, budget.view(), status=201, position=position, created_id=str(actual_id)
+        )
 
     @post(
         "/{action:str}",
@@ -179,9 +185,9 @@ class BudgetController(Controller):
         budget_id: FromPath[UUID],
         action: FromPath[str],
         data: JSONBody[DecisionIn],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[BudgetOut]:
         command = commands.BUDGET_ACTIONS.get(action)
         if command is None:
             raise NotFound(f"no such action: {action[:40]}")
         budget, position = command(context, budget_id, data.rationale)
-        return resource(budget.view(), position=position)
+        return answer(BudgetOut, budget.view(), position=position)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Response, get, patch, post
@@ -11,10 +10,12 @@ from litestar.params import FromPath, JSONBody
 
 from domain.plan import TechnologyPlan
 from projections import plans as plans_view
-from services.api.common import client_list, resource
+from services.api.common import answer, client_list
 from services.api.history import load_at
 from services.api.params import AsOf, Limit, MinPosition, PageCursor, Version
 from services.api.patching import converted, given, nullable
+from services.api.plans_out import PlanOut, PlanPage
+from services.api.responses import typed
 from services.api.tactical_schemas import (
     InitiativeActionIn,
     InitiativeIn,
@@ -38,7 +39,7 @@ class ClientPlansController(Controller):
     @post("/", sync_to_thread=True, status_code=201)
     def create(
         self, context: NamedDependency[Context], client_id: FromPath[UUID], data: JSONBody[PlanIn]
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[PlanOut]:
         plan, position = commands.create_plan(
             context,
             commands.CreatePlan(
@@ -48,7 +49,7 @@ class ClientPlansController(Controller):
                 rationale=data.rationale,
             ),
         )
-        return resource(plan.view(), status=201, position=position)
+        return answer(PlanOut, plan.view(), status=201, position=position)
 
     @get("/")
     async def list_plans(
@@ -59,8 +60,8 @@ class ClientPlansController(Controller):
         limit: Limit = 50,
         cursor: PageCursor = None,
         min_position: MinPosition = None,
-    ) -> dict[str, Any]:
-        return await client_list(
+    ) -> PlanPage:
+        items = await client_list(
             container,
             principal,
             client_id,
@@ -70,6 +71,7 @@ class ClientPlansController(Controller):
             cursor=cursor,
             min_position=min_position,
         )
+        return typed(PlanPage, items)
 
 
 class PlanController(Controller):
@@ -83,10 +85,10 @@ class PlanController(Controller):
         plan_id: FromPath[UUID],
         version: Version = None,
         as_of: AsOf = None,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[PlanOut]:
         context.principal.require(*READ)
         plan = load_at(context, TechnologyPlan, plan_id, version, as_of)
-        return resource(plan.view())
+        return answer(PlanOut, plan.view())
 
     @post("/initiatives", sync_to_thread=True, status_code=201)
     def propose(
@@ -94,7 +96,7 @@ class PlanController(Controller):
         context: NamedDependency[Context],
         plan_id: FromPath[UUID],
         data: JSONBody[InitiativeIn],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[PlanOut]:
         plan, position, initiative_id = commands.propose_initiative(
             context,
             commands.ProposeInitiative(
@@ -110,7 +112,9 @@ class PlanController(Controller):
                 rationale=data.rationale,
             ),
         )
-        return resource(plan.view(), status=201, position=position, created_id=str(initiative_id))
+        return answer(
+            PlanOut, plan.view(), status=201, position=position, created_id=str(initiative_id)
+        )
 
     @patch("/initiatives/{initiative_id:uuid}", sync_to_thread=True)
     def update_initiative(
@@ -119,7 +123,7 @@ class PlanController(Controller):
         plan_id: FromPath[UUID],
         initiative_id: FromPath[UUID],
         data: JSONBody[InitiativePatch],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[PlanOut]:
         plan, position = commands.update_initiative(
             context,
             commands.UpdateInitiative(
@@ -136,7 +140,7 @@ class PlanController(Controller):
                 priority=given(data.priority),
             ),
         )
-        return resource(plan.view(), position=position)
+        return answer(PlanOut, plan.view(), position=position)
 
     @post(
         "/initiatives/{initiative_id:uuid}/{action:str}",
@@ -152,7 +156,7 @@ class PlanController(Controller):
         initiative_id: FromPath[UUID],
         action: FromPath[str],
         data: JSONBody[InitiativeActionIn],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[PlanOut]:
         command = commands.INITIATIVE_ACTIONS.get(action)
         if command is None:
             raise NotFound(f"no such action: {action[:40]}")
@@ -165,4 +169,4 @@ class PlanController(Controller):
                 target_quarter=quarter(data.target_quarter),
             ),
         )
-        return resource(plan.view(), position=position)
+        return answer(PlanOut, plan.view(), position=position)

@@ -17,6 +17,7 @@ Conventions:
 from __future__ import annotations
 
 from typing import Annotated, Any, TypeVar
+from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -44,7 +45,7 @@ class Resource(Out, kw_only=True):
     (`min_position`) and, for an item created inside a resource, the new item's id."""
 
     position: int | UnsetType = UNSET
-    created_id: str | UnsetType = UNSET
+    created_id: UUID | UnsetType = UNSET
 
 
 Instant = Annotated[

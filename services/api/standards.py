@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Response, get, patch, post
@@ -14,17 +13,18 @@ from domain.standard import Standard, StandardStatus
 from projections import standards as standards_view
 from services.api.assessment_schemas import StandardIn, StandardPatch, template
 from services.api.common import (
+    answer,
     check_limit,
     decode_cursor,
     fresh,
-    page,
-    resource,
     tenant_read,
+    typed_page,
 )
 from services.api.history import load_at
 from services.api.params import AsOf, Limit, MinPosition, PageCursor, Version
 from services.api.patching import converted, given, nullable
 from services.api.schemas import DecisionIn
+from services.api.standards_out import StandardOut, StandardPage
 from services.auth import READ_LIBRARY, Principal
 from services.bootstrap import Container
 from services.commands import standards as commands
@@ -38,7 +38,7 @@ class StandardsController(Controller):
     @post("/", sync_to_thread=True, status_code=201)
     def create(
         self, context: NamedDependency[Context], data: JSONBody[StandardIn]
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[StandardOut]:
         standard, position = commands.create_standard(
             context,
             commands.CreateStandard(
@@ -51,7 +51,7 @@ class StandardsController(Controller):
                 rationale=data.rationale,
             ),
         )
-        return resource(standard.view(), status=201, position=position)
+        return answer(StandardOut, standard.view(), status=201, position=position)
 
     @get("/", summary="The library, oldest first, filtered")
     async def list_standards(
@@ -63,7 +63,7 @@ class StandardsController(Controller):
         limit: Limit = 50,
         cursor: PageCursor = None,
         min_position: MinPosition = None,
-    ) -> dict[str, Any]:
+    ) -> StandardPage:
         principal.require(*READ_LIBRARY)
         check_limit(limit)
         after = decode_cursor(cursor, int) or 0
@@ -77,7 +77,7 @@ class StandardsController(Controller):
             after=after,
             limit=limit + 1,
         )
-        return page(rows, limit)
+        return typed_page(StandardPage, rows, limit)
 
     @get("/{standard_id:uuid}", sync_to_thread=True)
     def get_standard(
@@ -86,10 +86,10 @@ class StandardsController(Controller):
         standard_id: FromPath[UUID],
         version: Version = None,
         as_of: AsOf = None,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[StandardOut]:
         context.principal.require(*READ_LIBRARY)
         standard = load_at(context, Standard, standard_id, version, as_of)
-        return resource(standard.view())
+        return answer(StandardOut, standard.view())
 
     @patch("/{standard_id:uuid}", sync_to_thread=True)
     def update(
@@ -97,7 +97,7 @@ class StandardsController(Controller):
         context: NamedDependency[Context],
         standard_id: FromPath[UUID],
         data: JSONBody[StandardPatch],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[StandardOut]:
         standard, position = commands.update_standard(
             context,
             commands.UpdateStandard(
@@ -111,7 +111,7 @@ class StandardsController(Controller):
                 initiative_template=converted(data.initiative_template, template),
             ),
         )
-        return resource(standard.view(), position=position)
+        return answer(StandardOut, standard.view(), position=position)
 
     @post("/{standard_id:uuid}/retire", sync_to_thread=True, status_code=200)
     def retire(
@@ -119,6 +119,6 @@ class StandardsController(Controller):
         context: NamedDependency[Context],
         standard_id: FromPath[UUID],
         data: JSONBody[DecisionIn],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[StandardOut]:
         standard, position = commands.retire_standard(context, standard_id, data.rationale)
-        return resource(standard.view(), position=position)
+        return answer(StandardOut, standard.view(), position=position)
