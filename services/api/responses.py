@@ -11,11 +11,13 @@ Conventions:
 - money stays integer minor units with its currency (`MoneyOut`); ids are `UUID`; instants
   are `Instant`: the RFC 3339 text the views already write (UTC, microseconds, `Z`), declared
   `format: date-time` (a `datetime` would be re-encoded without `.000000` on a whole second);
+  an instant a view holds as a `datetime` (a PostgreSQL timestamptz) is `DateTime`;
 - a page is a Struct of its own: `items: list[ItemOut]` and `next_cursor: str | None`.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
@@ -24,6 +26,7 @@ from msgspec import UNSET, UnsetType
 
 __all__ = [
     "UNSET",
+    "DateTime",
     "Instant",
     "MoneyOut",
     "Out",
@@ -51,6 +54,10 @@ class Resource(Out, kw_only=True):
 Instant = Annotated[
     str, msgspec.Meta(extra_json_schema={"format": "date-time"}, description="RFC 3339, UTC")
 ]
+
+# A timezone-aware datetime: msgspec writes it as RFC 3339 and says `format: date-time` (a
+# plain `datetime` is documented as any string, since it may be naive).
+DateTime = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
 class MoneyOut(Out, kw_only=True):
