@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from litestar import Controller, Request, delete, get, post
@@ -11,18 +11,23 @@ from litestar.params import FromPath, JSONBody
 
 from domain.client import Client
 from services import auth
+from services.api.admin_out import ApiKeyCreated, ApiKeyPage, TenantCreated, TenantPage
 from services.api.common import check_limit, decode_cursor, encode_cursor
 from services.api.params import Limit, PageCursor
+from services.api.responses import Out, typed
 from services.api.schemas import ApiKeyIn, TenantIn
 from services.auth import ADMIN, Principal
 from services.bootstrap import Container
 from services.errors import Invalid, NotFound
 
+P = TypeVar("P", bound=Out)
 
-def _paged(items: list[dict[str, Any]], limit: int) -> dict[str, Any]:
+
+def _paged(kind: type[P], items: list[dict[str, Any]], limit: int) -> P:
     more = len(items) > limit
     items = items[:limit]
-    return {"items": items, "next_cursor": encode_cursor(items[-1]["id"]) if more else None}
+    cursor = encode_cursor(items[-1]["id"]) if more else None
+    return typed(kind, {"items": items, "next_cursor": cursor})
 
 
 class TenantAdminController(Controller):
@@ -35,9 +40,9 @@ class TenantAdminController(Controller):
         request: Request[Any, Any, Any],
         container: NamedDependency[Container],
         data: JSONBody[TenantIn],
-    ) -> dict[str, Any]:
+    ) -> TenantCreated:
         _check_operator(request, container)
-        return auth.create_tenant(container.db, data.name)
+        return typed(TenantCreated, auth.create_tenant(container.db, data.name))
 
     @get("/", sync_to_thread=True)
     def list_tenants(
@@ -46,11 +51,11 @@ class TenantAdminController(Controller):
         container: NamedDependency[Container],
         limit: Limit = 50,
         cursor: PageCursor = None,
-    ) -> dict[str, Any]:
+    ) -> TenantPage:
         _check_operator(request, container)
         check_limit(limit)
         items = auth.list_tenants(container.db, after=decode_cursor(cursor, str), limit=limit + 1)
-        return _paged(items, limit)
+        return _paged(TenantPage, items, limit)
 
 
 class ApiKeyController(Controller):
@@ -63,7 +68,7 @@ class ApiKeyController(Controller):
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         data: JSONBody[ApiKeyIn],
-    ) -> dict[str, Any]:
+    ) -> ApiKeyCreated:
         principal.require(*ADMIN)
         client_ids = None if data.client_ids is None else list(dict.fromkeys(data.client_ids))
         auth.check_grant(data.role, client_ids, by=principal)
@@ -78,7 +83,8 @@ class ApiKeyController(Controller):
                 client_ids=client_ids,
                 by=principal,
             )
-        return {**view, "key": key}
+            # typed in the transaction: a key whose answer cannot be sent is not made
+            return typed(ApiKeyCreated, {**view, "key": key})
 
     @get("/", sync_to_thread=True)
     def list_keys(
@@ -87,7 +93,7 @@ class ApiKeyController(Controller):
         principal: NamedDependency[Principal],
         limit: Limit = 50,
         cursor: PageCursor = None,
-    ) -> dict[str, Any]:
+    ) -> ApiKeyPage:
         principal.require(*ADMIN)
         check_limit(limit)
         items = auth.list_keys(
@@ -96,7 +102,7 @@ class ApiKeyController(Controller):
             after=decode_cursor(cursor, str),
             limit=limit + 1,
         )
-        return _paged(items, limit)
+        return _paged(ApiKeyPage, items, limit)
 
     @delete("/{key_id:uuid}", sync_to_thread=True, status_code=204)
     def revoke(

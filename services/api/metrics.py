@@ -89,6 +89,7 @@ class InstallationCollector(Collector):
     sync_to_thread=True,
     tags=["operations"],
     media_type=TEXT_FORMAT,
+    response_description="Prometheus text exposition format 0.0.4 (not JSON)",
 )
 def metrics(
     request: Request[Any, Any, Any], container: NamedDependency[Container]

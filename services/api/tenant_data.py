@@ -12,10 +12,13 @@ from uuid import UUID
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery
 from litestar.response import Stream
 
 from services import auth
+from services.api.responses import typed
+from services.api.tenant_data_out import TenantExportLine, TenantImported, TenantPurged
 from services.bootstrap import Container
 from services.tenancy.export import export_lines
 from services.tenancy.purge import purge_tenant
@@ -33,6 +36,15 @@ class TenantDataController(Controller):
         "/{tenant_id:uuid}/export",
         sync_to_thread=True,
         media_type=NDJSON,
+        responses={
+            200: ResponseSpec(
+                data_container=TenantExportLine,  # type: ignore[arg-type]  # a union: oneOf
+                media_type=NDJSON,
+                generate_examples=False,
+                description="JSON lines: each line is one of the schemas below, told apart by "
+                "`kind`; `header` first, `end` last",
+            )
+        },
         description="Every event of the tenant in position order with its stored form, the "
         "tenant, key metadata (never keys) and webhook subscriptions (never secrets), as JSON "
         "lines; the format is versioned (README, Tenant export format).",
@@ -57,7 +69,7 @@ class TenantDataController(Controller):
     )
     async def import_(
         self, request: Request[Any, Any, Any], container: NamedDependency[Container]
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[TenantImported]:
         _check_operator(request, container)
         body = await request.body()
         lines = body.splitlines()
@@ -71,7 +83,7 @@ class TenantDataController(Controller):
                 secret_key=container.settings.secret_key,
             )
         )
-        return Response(result, status_code=201)
+        return Response(typed(TenantImported, result), status_code=201)
 
     @delete("/{tenant_id:uuid}", sync_to_thread=True, status_code=200)
     def purge(
@@ -80,10 +92,13 @@ class TenantDataController(Controller):
         container: NamedDependency[Container],
         tenant_id: FromPath[UUID],
         confirm: FromQuery[str | None] = None,
-    ) -> dict[str, Any]:
+    ) -> TenantPurged:
         _check_operator(request, container)
         tid: UUID = tenant_id
-        return purge_tenant(container.db, container.store.app, tid, confirm=confirm, by="operator")
+        purged = purge_tenant(
+            container.db, container.store.app, tid, confirm=confirm, by="operator"
+        )
+        return typed(TenantPurged, purged)
 
 
 def _check_operator(request: Request[Any, Any, Any], container: Container) -> None:

@@ -12,14 +12,25 @@ from msgspec import Meta
 
 from services.api.common import (
     Precondition,
+    answer,
     check_limit,
     decode_cursor,
     fresh,
     in_thread,
-    page,
+    typed_page,
 )
 from services.api.params import Limit, MinPosition, PageCursor
+from services.api.responses import typed
 from services.api.schemas import Body, Text
+from services.api.webhooks_out import (
+    DeliveryPage,
+    DeliveryRetryOut,
+    ReplayOut,
+    WebhookCreated,
+    WebhookOut,
+    WebhookPage,
+    WebhookSecretOut,
+)
 from services.auth import ADMIN, Principal
 from services.bootstrap import Container
 from services.webhooks import subscriptions as webhooks
@@ -53,10 +64,6 @@ def _require_admin(principal: Principal) -> None:
     principal.require_tenant_wide()
 
 
-def _tagged(view: dict[str, Any], status: int = 200) -> Response[dict[str, Any]]:
-    return Response(view, status_code=status, headers={"ETag": f'"{view["version"]}"'})
-
-
 class WebhookController(Controller):
     path = "/v1/webhooks"
     tags = ["webhooks"]
@@ -67,7 +74,7 @@ class WebhookController(Controller):
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         data: JSONBody[WebhookIn],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[WebhookCreated]:
         _require_admin(principal)
         with container.db.tenant_tx(principal.tenant_id) as cur:
             view = webhooks.create(
@@ -78,7 +85,8 @@ class WebhookController(Controller):
                 event_types=data.event_types,
                 description=data.description,
             )
-        return _tagged(view, 201)
+            # typed in the transaction: an answer that cannot be sent changes nothing
+            return answer(WebhookCreated, view, status=201)
 
     @get("/", sync_to_thread=True)
     def list_webhooks(
@@ -87,14 +95,14 @@ class WebhookController(Controller):
         principal: NamedDependency[Principal],
         limit: Limit = 50,
         cursor: PageCursor = None,
-    ) -> dict[str, Any]:
+    ) -> WebhookPage:
         _require_admin(principal)
         check_limit(limit)
         with container.db.tenant_tx(principal.tenant_id) as cur:
             rows = webhooks.list_subscriptions(
                 cur, after=decode_cursor(cursor, int) or 0, limit=limit + 1
             )
-        return page(rows, limit)
+        return typed_page(WebhookPage, rows, limit)
 
     @get("/{webhook_id:uuid}", sync_to_thread=True)
     def get_webhook(
@@ -102,11 +110,11 @@ class WebhookController(Controller):
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         webhook_id: FromPath[UUID],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[WebhookOut]:
         _require_admin(principal)
         with container.db.tenant_tx(principal.tenant_id) as cur:
             row = webhooks.get(cur, webhook_id)
-        return _tagged(webhooks.view(row))
+        return answer(WebhookOut, webhooks.view(row))
 
     @patch("/{webhook_id:uuid}", sync_to_thread=True)
     def update(
@@ -116,7 +124,7 @@ class WebhookController(Controller):
         webhook_id: FromPath[UUID],
         precondition: NamedDependency[Precondition],
         data: JSONBody[WebhookPatch],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[WebhookOut]:
         _require_admin(principal)
         changes = webhooks.Changes(
             url=data.url,
@@ -126,7 +134,7 @@ class WebhookController(Controller):
         )
         with container.db.tenant_tx(principal.tenant_id) as cur:
             view = webhooks.update(container, cur, webhook_id, changes, precondition.version())
-        return _tagged(view)
+            return answer(WebhookOut, view)
 
     @delete("/{webhook_id:uuid}", sync_to_thread=True, status_code=204)
     def remove(
@@ -147,10 +155,11 @@ class WebhookController(Controller):
         principal: NamedDependency[Principal],
         webhook_id: FromPath[UUID],
         precondition: NamedDependency[Precondition],
-    ) -> dict[str, Any]:
+    ) -> WebhookSecretOut:
         _require_admin(principal)
         with container.db.tenant_tx(principal.tenant_id) as cur:
-            return webhooks.rotate_secret(container, cur, webhook_id, precondition.version())
+            rotated = webhooks.rotate_secret(container, cur, webhook_id, precondition.version())
+            return typed(WebhookSecretOut, rotated)
 
     @get("/{webhook_id:uuid}/deliveries")
     async def list_deliveries(
@@ -162,7 +171,7 @@ class WebhookController(Controller):
         limit: Limit = 50,
         cursor: PageCursor = None,
         min_position: MinPosition = None,
-    ) -> dict[str, Any]:
+    ) -> DeliveryPage:
         _require_admin(principal)
         check_limit(limit)
         subscription_id = webhook_id
@@ -177,7 +186,7 @@ class WebhookController(Controller):
                     cur, subscription_id, status=status, before=before, limit=limit + 1
                 )
 
-        return page(await in_thread(read), limit)
+        return typed_page(DeliveryPage, await in_thread(read), limit)
 
     @post(
         "/{webhook_id:uuid}/deliveries/{delivery_id:uuid}/retry",
@@ -190,10 +199,11 @@ class WebhookController(Controller):
         principal: NamedDependency[Principal],
         webhook_id: FromPath[UUID],
         delivery_id: FromPath[UUID],
-    ) -> dict[str, Any]:
+    ) -> DeliveryRetryOut:
         _require_admin(principal)
         with container.db.tenant_tx(principal.tenant_id) as cur:
-            return webhooks.retry(cur, webhook_id, delivery_id)
+            retried = webhooks.retry(cur, webhook_id, delivery_id)
+            return typed(DeliveryRetryOut, retried)
 
     @post("/{webhook_id:uuid}/replay", sync_to_thread=True, status_code=202)
     def replay(
@@ -202,7 +212,8 @@ class WebhookController(Controller):
         principal: NamedDependency[Principal],
         webhook_id: FromPath[UUID],
         data: JSONBody[ReplayIn],
-    ) -> dict[str, Any]:
+    ) -> ReplayOut:
         _require_admin(principal)
         with container.db.tenant_tx(principal.tenant_id) as cur:
-            return webhooks.request_replay(container, cur, webhook_id, data.since_position)
+            replay = webhooks.request_replay(container, cur, webhook_id, data.since_position)
+            return typed(ReplayOut, replay)
