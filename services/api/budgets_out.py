@@ -12,8 +12,7 @@ import msgspec
 
 from domain.budget import BudgetStatus, LineKind
 from domain.category import Category
-from services.api.plans_out import Currency
-from services.api.responses import Instant, MoneyOut, Out, Resource
+from services.api.responses import CurrencyCode, Instant, MoneyOut, Out, Resource
 from services.api.tactical_schemas import QuarterLabel
 
 
@@ -84,7 +83,7 @@ class BudgetOut(Resource, kw_only=True):
     id: UUID
     client_id: UUID
     fiscal_year: int
-    currency: Currency
+    currency: CurrencyCode
     plan_id: UUID | None
     title: str | None
     status: BudgetStatus
@@ -100,7 +99,7 @@ class BudgetSummaryOut(Out, kw_only=True):
     id: UUID
     client_id: UUID
     fiscal_year: int
-    currency: Currency
+    currency: CurrencyCode
     plan_id: UUID | None
     title: str | None
     status: BudgetStatus

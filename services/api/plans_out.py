@@ -10,17 +10,22 @@ import msgspec
 from domain.category import Category
 from domain.plan import InitiativeStatus, Period
 from domain.shared import Priority
-from services.api.responses import MoneyOut, Out, Resource
-from services.api.tactical_schemas import QuarterText
+from services.api.responses import CurrencyCode, MoneyOut, Out, Resource
 
-Currency = Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")]
+QuarterText = Annotated[
+    str,
+    msgspec.Meta(
+        extra_json_schema={"pattern": r"^FY\d{4}-Q[1-4]$"},
+        description="a fiscal quarter, e.g. FY2027-Q2",
+    ),
+]
 
 
 class RecurringCostOut(Out, kw_only=True):
     """`amount_minor` per unit and period, times `quantity` units (seats, devices...)."""
 
     amount_minor: int
-    currency: Currency
+    currency: CurrencyCode
     per: Period
     quantity: int
 

@@ -13,6 +13,9 @@ Conventions:
   `format: date-time` (a `datetime` would be re-encoded without `.000000` on a whole second);
   an instant a view holds as a `datetime` (a PostgreSQL timestamptz) is `DateTime`;
 - a page is a Struct of its own: `items: list[ItemOut]` and `next_cursor: str | None`.
+- a text's pattern is stated, not checked (`Meta(extra_json_schema={"pattern": ...})`, as
+  `CurrencyCode`): the views write it already, and a regular expression per field was most of
+  the cost of typing a page of budgets.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from msgspec import UNSET, UnsetType
 
 __all__ = [
     "UNSET",
+    "CurrencyCode",
     "DateTime",
     "Instant",
     "MoneyOut",
@@ -59,12 +63,16 @@ Instant = Annotated[
 # plain `datetime` is documented as any string, since it may be naive).
 DateTime = Annotated[datetime, msgspec.Meta(tz=True)]
 
+CurrencyCode = Annotated[
+    str, msgspec.Meta(extra_json_schema={"pattern": "^[A-Z]{3}$"}, description="ISO 4217 code")
+]
+
 
 class MoneyOut(Out, kw_only=True):
     """An amount in integer minor units (cents) of one ISO 4217 currency; never a float."""
 
     amount_minor: int
-    currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")]
+    currency: CurrencyCode
 
 
 def typed(kind: type[T], view: dict[str, Any]) -> T:
