@@ -13,7 +13,7 @@ from domain.client import Client
 from services import auth
 from services.api.admin_out import ApiKeyCreated, ApiKeyPage, TenantCreated, TenantPage
 from services.api.common import check_limit, decode_cursor, encode_cursor
-from services.api.params import Limit, PageCursor
+from services.api.params import IdCursor, Limit
 from services.api.responses import Out, typed
 from services.api.schemas import ApiKeyIn, TenantIn
 from services.auth import ADMIN, Principal
@@ -50,7 +50,7 @@ class TenantAdminController(Controller):
         request: Request[Any, Any, Any],
         container: NamedDependency[Container],
         limit: Limit = 50,
-        cursor: PageCursor = None,
+        cursor: IdCursor = None,
     ) -> TenantPage:
         _check_operator(request, container)
         check_limit(limit)
@@ -92,7 +92,7 @@ class ApiKeyController(Controller):
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         limit: Limit = 50,
-        cursor: PageCursor = None,
+        cursor: IdCursor = None,
     ) -> ApiKeyPage:
         principal.require(*ADMIN)
         check_limit(limit)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -150,17 +151,35 @@ def check_limit(limit: int) -> int:
 
 
 def encode_cursor(value: Any) -> str:
+    """A page's key as its `next_cursor`: a position or version as its digits, an id as itself
+    (services/api/params.py `PageCursor`, `IdCursor`: every value they admit is valid); any
+    other key (the portal's sorted pages) as URL-safe base64 of its JSON."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        return value
     return base64.urlsafe_b64encode(msgspec.json.encode(value)).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str | None, kind: type[T]) -> T | None:
+    """The key `encode_cursor` made, of the type the list is keyed by; anything else is 400."""
     if cursor is None:
         return None
+    if kind is int or kind is str:
+        if not _PLAIN_CURSOR[kind].fullmatch(cursor):
+            raise BadRequest("the cursor is not valid", field="cursor")
+        return kind(cursor)  # type: ignore[call-arg]
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         return msgspec.json.decode(raw, type=kind)
     except (binascii.Error, ValueError, msgspec.DecodeError):
         raise BadRequest("the cursor is not valid", field="cursor") from None
+
+
+_PLAIN_CURSOR = {
+    int: re.compile(r"[0-9]{1,18}"),
+    str: re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+}
 
 
 def page(rows: Sequence[tuple[Any, dict[str, Any]]], limit: int) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from services.api.responses import typed
 from services.auth import READ
 from services.bootstrap import Container
 from services.commands.context import Context
-from services.errors import Invalid, NotFound
+from services.errors import NotFound
 
 
 def load_at(
@@ -38,16 +38,17 @@ def load_at(
     version: int | None,
     as_of: str | datetime | None,
 ) -> A:
-    """The aggregate now, after version N, or after its last event at or before T."""
+    """The aggregate now, after version N, or after its last event at or before T (both: as
+    it was at whichever of the two came first)."""
     what = cls.aggregate_type
-    if version is not None and as_of is not None:
-        raise Invalid("give either version or as_of, not both", field="as_of")
     if as_of is not None:
         moment = instant(as_of, "as_of") if isinstance(as_of, str) else as_of
         assert moment is not None
-        version = version_as_of(c.store.history(cls, aggregate_id, c.principal), moment)
-        if version is None:
+        at = version_as_of(c.store.history(cls, aggregate_id, c.principal), moment)
+        if at is None:
             raise NotFound(f"{what} did not exist at {moment.isoformat()}")
+        # Both bounds given: the resource as it was at the earlier of the two.
+        version = at if version is None else min(version, at)
     if version is not None and version < 1:
         raise NotFound(f"{what} has no version {version}")
     return c.store.load(cls, aggregate_id, c.principal, version=version)

@@ -25,6 +25,7 @@ from services.api.responses import Out
 from services.api.schemas import Body
 from services.commands.budgets import BUDGET_ACTIONS
 from services.commands.plans import INITIATIVE_ACTIONS
+from services.webhooks.event_types import known_patterns
 
 # Operations anyone may call: probes for load balancers and orchestrators, and the catalogue.
 PUBLIC = {"/health/live", "/health/ready", "/v1/event-types"}
@@ -57,7 +58,10 @@ def request_schemas() -> dict[str, Any]:
 
 
 def finish(doc: dict[str, Any]) -> dict[str, Any]:
-    doc.setdefault("components", {}).setdefault("schemas", {}).update(request_schemas())
+    schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+    schemas.update(request_schemas())
+    _event_type_patterns(schemas)
+    _optional_bodies(doc)
     _security(doc)
     _links(doc)
     for path, item in doc.get("paths", {}).items():
@@ -78,6 +82,39 @@ def _parameter(path: str, parameter: dict[str, Any]) -> None:
     if parameter["in"] == "path" and parameter["name"] == "action":
         actions = BUDGET_ACTIONS if path.startswith("/v1/budgets/") else INITIATIVE_ACTIONS
         schema["enum"] = sorted(actions)
+
+
+def _event_type_patterns(schemas: dict[str, Any]) -> None:
+    """A subscription's event types are the catalogue's names, `prefix.*` or `*`: an enum
+    (services/webhooks/event_types.py refuses any other, 422)."""
+    names, prefixes = known_patterns()
+    allowed = ["*", *sorted(f"{prefix}.*" for prefix in prefixes), *sorted(names)]
+    for name in ("WebhookIn", "WebhookPatch"):
+        field = schemas.get(name, {}).get("properties", {}).get("event_types", {})
+        for schema in [field, *field.get("anyOf", [])]:
+            if "items" in schema:
+                schema["items"]["enum"] = allowed
+
+
+# Bodies whose every field is optional may be left out altogether (API.md: `{summary?,
+# rationale?}`).
+OPTIONAL_BODIES = {("/v1/reviews/{review_id}/complete", "post")}
+
+
+def _optional_bodies(doc: dict[str, Any]) -> None:
+    paths = doc.get("paths", {})
+    for path, method in OPTIONAL_BODIES:
+        body = paths.get(path, {}).get(method, {}).get("requestBody")
+        if body is not None:
+            body["required"] = False
+    # An import reads its body itself (a stream of JSON lines, not one JSON document).
+    tenant_import = paths.get("/admin/v1/tenants/import", {}).get("post")
+    if tenant_import is not None:
+        tenant_import["requestBody"] = {
+            "required": True,
+            "description": "an export of GET /admin/v1/tenants/{tenant_id}/export",
+            "content": {"application/x-ndjson": {"schema": {"type": "string", "minLength": 1}}},
+        }
 
 
 def _security(doc: dict[str, Any]) -> None:
@@ -122,6 +159,8 @@ def _links(doc: dict[str, Any]) -> None:
                 continue
             new = target[len(base) + 2 :].split("}", 1)[0]
             parameters = {new: source}
+            if any(q.get("name") == "confirm" for q in used.get("parameters", [])):
+                parameters["confirm"] = source  # a purge names the tenant twice
             for name in re.findall(r"\{(\w+)\}", target):
                 if name in known and name != new:
                     parameters[name] = f"$request.path.{name}"

@@ -15,14 +15,40 @@ from services.errors import Invalid
 BIGINT = 2**63 - 1  # positions and versions are PostgreSQL bigints
 
 Limit = Annotated[int, QueryParameter(ge=1, le=500, description="items per page (1-500)")]
+# A page's cursor is the `next_cursor` of the page before. Every value the pattern admits is a
+# valid cursor (a position or a version: the page starts after it, or before it for the lists
+# that run newest first), so a client or a generated test never meets a cursor that parses but
+# means nothing.
 PageCursor = Annotated[
     str | None,
     QueryParameter(
         min_length=1,
-        max_length=200,
-        pattern=r"^[A-Za-z0-9_-]+$",
-        description="opaque: the `next_cursor` of the previous page (a bad one is 400)",
+        max_length=18,
+        pattern=r"^[0-9]{1,18}$",
+        description="the `next_cursor` of the previous page",
     ),
+]
+# The operator's lists of tenants and keys are ordered by id: the cursor is the last id seen.
+IdCursor = Annotated[
+    str | None,
+    QueryParameter(
+        min_length=36,
+        max_length=36,
+        pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+        description="the `next_cursor` of the previous page",
+    ),
+]
+# Fiscal years run 1901-9999 (domain/calendar.py); the patterns say so exactly.
+_YEAR = r"(190[1-9]|19[1-9][0-9]|[2-9][0-9]{3})"
+FISCAL_YEAR = rf"^FY{_YEAR}$"
+FISCAL_QUARTER = rf"^FY{_YEAR}-Q[1-4]$"
+QuarterParam = Annotated[
+    str | None,
+    QueryParameter(pattern=FISCAL_QUARTER, description="a fiscal quarter, e.g. FY2027-Q2"),
+]
+NO_CONTROLS = r"^[^\x00-\x1f\x7f]*$"  # PostgreSQL's text holds no NUL; no control is meant
+SearchText = Annotated[
+    str | None, QueryParameter(min_length=1, max_length=200, pattern=NO_CONTROLS)
 ]
 MinPosition = Annotated[
     int | None,
@@ -36,7 +62,9 @@ MinPosition = Annotated[
 Version = Annotated[
     int | None,
     QueryParameter(
-        le=BIGINT, description="the resource as it was after this version (404 if none)"
+        le=BIGINT,
+        description="the resource as it was after this version (404 if none); with as_of,"
+        " as it was at whichever of the two came first",
     ),
 ]
 # Times are taken as text and parsed here: Litestar's lax conversion would read `0.5` as a

@@ -32,12 +32,16 @@ from services.api.common import (
 )
 from services.api.history_out import ChangesOut
 from services.api.params import (
+    FISCAL_QUARTER,
+    NO_CONTROLS,
     AggregateType,
     IdFilter,
     Instant,
     Limit,
     MinPosition,
     PageCursor,
+    QuarterParam,
+    SearchText,
     instant,
 )
 from services.api.responses import typed
@@ -67,11 +71,14 @@ class AuditController(Controller):
         client_id: IdFilter = None,
         aggregate_id: IdFilter = None,
         aggregate_type: FromQuery[AggregateType | None] = None,
-        actor_id: Annotated[str | None, QueryParameter(min_length=1, max_length=200)] = None,
+        actor_id: SearchText = None,
         event_type: Annotated[str | None, QueryParameter(name="type")] = None,
         since: Instant = None,
         until: Instant = None,
-        q: Annotated[str | None, QueryParameter(max_length=500, description="text search")] = None,
+        q: Annotated[
+            str | None,
+            QueryParameter(max_length=500, pattern=NO_CONTROLS, description="text search"),
+        ] = None,
         limit: Limit = 50,
         cursor: PageCursor = None,
         min_position: MinPosition = None,
@@ -145,8 +152,11 @@ class ClientReadsController(Controller):
         container: NamedDependency[Container],
         principal: NamedDependency[Principal],
         client_id: FromPath[UUID],
-        from_: Annotated[str | None, QueryParameter(name="from")] = None,
-        to: FromQuery[str | None] = None,
+        from_: Annotated[
+            str | None,
+            QueryParameter(name="from", pattern=FISCAL_QUARTER, description="e.g. FY2027-Q2"),
+        ] = None,
+        to: QuarterParam = None,
         min_position: MinPosition = None,
     ) -> dict[str, Any]:
         client = _client(principal, client_id)

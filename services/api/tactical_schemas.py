@@ -17,6 +17,7 @@ from domain.calendar import FiscalQuarter, FiscalYear
 from domain.category import Category
 from domain.plan import Period, RecurringCost
 from domain.shared import Money, Priority
+from services.api.params import FISCAL_QUARTER, FISCAL_YEAR
 from services.api.schemas import Body, Currency, Name, Rationale, Text
 
 # Amounts stay below 2**53, so every JavaScript client reads them exactly.
@@ -30,12 +31,12 @@ SignedAmountMinor = Annotated[
 ]
 Quantity = Annotated[int, Meta(ge=1, le=1_000_000)]
 QuarterText = Annotated[
-    str, Meta(pattern=r"^FY\d{4}-Q[1-4]$", description="a fiscal quarter, e.g. FY2027-Q2")
+    str, Meta(pattern=FISCAL_QUARTER, description="a fiscal quarter, e.g. FY2027-Q2")
 ]
 QuarterLabel = Literal["Q1", "Q2", "Q3", "Q4"]
 FiscalYearIn = (
     Annotated[int, Meta(ge=1901, le=9999, description="fiscal year N ends in calendar year N")]
-    | Annotated[str, Meta(pattern=r"^FY\d{4}$", description="or written FY2027")]
+    | Annotated[str, Meta(pattern=FISCAL_YEAR, description="or written FY2027")]
 )
 GoalIds = Annotated[list[UUID], Meta(max_length=100)]
 

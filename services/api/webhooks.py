@@ -35,7 +35,15 @@ from services.auth import ADMIN, Principal
 from services.bootstrap import Container
 from services.webhooks import subscriptions as webhooks
 
-Url = Annotated[str, Meta(min_length=1, max_length=2000, description="an http(s) URL")]
+Url = Annotated[
+    str,
+    Meta(
+        min_length=8,
+        max_length=2000,
+        pattern="^[hH][tT][tT][pP][sS]?://[^/?#@]",
+        description="an http(s) URL",
+    ),
+]
 EventTypes = Annotated[
     list[Annotated[str, Meta(min_length=1, max_length=200)]],
     Meta(min_length=1, max_length=200, description="event type names, `prefix.*`, or `*`"),

@@ -86,6 +86,13 @@ def test_as_of_resolves_a_time_to_a_version(api: Api) -> None:
     )
     before = (created_at - timedelta(seconds=1)).isoformat()
     assert api.get(f"/v1/strategies/{s['id']}", params={"as_of": before}).status_code == 404
+    # both bounds: the resource at whichever came first
+    both = {"as_of": items[0]["occurred_at"], "version": 2}
+    assert api.get(f"/v1/strategies/{s['id']}", params=both).json()["version"] == 1
+    both = {"as_of": datetime.now(UTC).isoformat(), "version": 1}
+    assert api.get(f"/v1/strategies/{s['id']}", params=both).json()["version"] == 1
+    both = {"as_of": before, "version": 1}
+    assert api.get(f"/v1/strategies/{s['id']}", params=both).status_code == 404
     assert api.get(f"/v1/strategies/{s['id']}", params={"as_of": "yesterday"}).status_code in (
         400,
         422,
