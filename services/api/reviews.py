@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Response, get, patch, post
@@ -11,9 +10,11 @@ from litestar.params import FromPath, JSONBody
 
 from domain.review import Review
 from projections import reviews as reviews_view
-from services.api.common import client_list, resource
+from services.api.common import answer, client_list
 from services.api.history import load_at
 from services.api.params import AsOf, Limit, MinPosition, PageCursor, Version
+from services.api.responses import typed
+from services.api.reviews_out import ReviewOut, ReviewPage
 from services.api.schemas import ReviewComplete, ReviewIn, ReviewPatch
 from services.auth import READ, Principal
 from services.bootstrap import Container
@@ -31,7 +32,7 @@ class ClientReviewsController(Controller):
         context: NamedDependency[Context],
         client_id: FromPath[UUID],
         data: JSONBody[ReviewIn],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[ReviewOut]:
         review, position = commands.create_review(
             context,
             commands.CreateReview(
@@ -41,7 +42,7 @@ class ClientReviewsController(Controller):
                 attendees=data.attendees,
             ),
         )
-        return resource(review.view(), status=201, position=position)
+        return answer(ReviewOut, review.view(), status=201, position=position)
 
     @get("/")
     async def list_reviews(
@@ -52,8 +53,8 @@ class ClientReviewsController(Controller):
         limit: Limit = 50,
         cursor: PageCursor = None,
         min_position: MinPosition = None,
-    ) -> dict[str, Any]:
-        return await client_list(
+    ) -> ReviewPage:
+        page = await client_list(
             container,
             principal,
             client_id,
@@ -63,6 +64,7 @@ class ClientReviewsController(Controller):
             cursor=cursor,
             min_position=min_position,
         )
+        return typed(ReviewPage, page)
 
 
 class ReviewController(Controller):
@@ -76,10 +78,10 @@ class ReviewController(Controller):
         review_id: FromPath[UUID],
         version: Version = None,
         as_of: AsOf = None,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[ReviewOut]:
         context.principal.require(*READ)
         review = load_at(context, Review, review_id, version, as_of)
-        return resource(review.view())
+        return answer(ReviewOut, review.view())
 
     @patch("/", sync_to_thread=True)
     def update(
@@ -87,7 +89,7 @@ class ReviewController(Controller):
         context: NamedDependency[Context],
         review_id: FromPath[UUID],
         data: JSONBody[ReviewPatch],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[ReviewOut]:
         review, position = commands.update_review(
             context,
             commands.UpdateReview(
@@ -98,7 +100,7 @@ class ReviewController(Controller):
                 attendees=data.attendees,
             ),
         )
-        return resource(review.view(), position=position)
+        return answer(ReviewOut, review.view(), position=position)
 
     @post("/complete", sync_to_thread=True, status_code=200)
     def complete(
@@ -106,9 +108,9 @@ class ReviewController(Controller):
         context: NamedDependency[Context],
         review_id: FromPath[UUID],
         data: JSONBody[ReviewComplete | None] = None,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[ReviewOut]:
         done = data or ReviewComplete()
         review, position = commands.complete_review(
             context, review_id, done.summary, done.rationale
         )
-        return resource(review.view(), position=position)
+        return answer(ReviewOut, review.view(), position=position)

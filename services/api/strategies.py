@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Response, get, patch, post
@@ -11,10 +10,12 @@ from litestar.params import FromPath, JSONBody
 
 from domain.strategy import Strategy
 from projections import strategies as strategies_view
-from services.api.common import client_list, resource
+from services.api.common import answer, client_list
 from services.api.history import load_at
 from services.api.params import AsOf, Limit, MinPosition, PageCursor, Version
+from services.api.responses import typed
 from services.api.schemas import DecisionIn, GoalIn, GoalPatch, PrincipleIn, StrategyIn
+from services.api.strategies_out import StrategyOut, StrategyPage
 from services.auth import READ, Principal
 from services.bootstrap import Container
 from services.commands import strategies as commands
@@ -31,7 +32,7 @@ class ClientStrategiesController(Controller):
         context: NamedDependency[Context],
         client_id: FromPath[UUID],
         data: JSONBody[StrategyIn],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[StrategyOut]:
         strategy, position = commands.create_strategy(
             context,
             commands.CreateStrategy(
@@ -41,7 +42,7 @@ class ClientStrategiesController(Controller):
                 rationale=data.rationale,
             ),
         )
-        return resource(strategy.view(), status=201, position=position)
+        return answer(StrategyOut, strategy.view(), status=201, position=position)
 
     @get("/")
     async def list_strategies(
@@ -52,8 +53,8 @@ class ClientStrategiesController(Controller):
         limit: Limit = 50,
         cursor: PageCursor = None,
         min_position: MinPosition = None,
-    ) -> dict[str, Any]:
-        return await client_list(
+    ) -> StrategyPage:
+        page = await client_list(
             container,
             principal,
             client_id,
@@ -63,6 +64,7 @@ class ClientStrategiesController(Controller):
             cursor=cursor,
             min_position=min_position,
         )
+        return typed(StrategyPage, page)
 
 
 class StrategyController(Controller):
@@ -76,10 +78,10 @@ class StrategyController(Controller):
         strategy_id: FromPath[UUID],
         version: Version = None,
         as_of: AsOf = None,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[StrategyOut]:
         context.principal.require(*READ)
         strategy = load_at(context, Strategy, strategy_id, version, as_of)
-        return resource(strategy.view())
+        return answer(StrategyOut, strategy.view())
 
     @post("/goals", sync_to_thread=True, status_code=201)
     def add_goal(
@@ -87,7 +89,7 @@ class StrategyController(Controller):
         context: NamedDependency[Context],
         strategy_id: FromPath[UUID],
         data: JSONBody[GoalIn],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[StrategyOut]:
         strategy, position, goal_id = commands.add_goal(
             context,
             commands.AddGoal(
@@ -98,7 +100,9 @@ class StrategyController(Controller):
                 rationale=data.rationale,
             ),
         )
-        return resource(strategy.view(), status=201, position=position, created_id=str(goal_id))
+        return answer(
+            StrategyOut, strategy.view(), status=201, position=position, created_id=str(goal_id)
+        )
 
     @patch("/goals/{goal_id:uuid}", sync_to_thread=True)
     def update_goal(
@@ -107,7 +111,7 @@ class StrategyController(Controller):
         strategy_id: FromPath[UUID],
         goal_id: FromPath[UUID],
         data: JSONBody[GoalPatch],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[StrategyOut]:
         strategy, position = commands.update_goal(
             context,
             commands.UpdateGoal(
@@ -119,7 +123,7 @@ class StrategyController(Controller):
                 priority=data.priority,
             ),
         )
-        return resource(strategy.view(), position=position)
+        return answer(StrategyOut, strategy.view(), position=position)
 
     @post("/goals/{goal_id:uuid}/retire", sync_to_thread=True, status_code=200)
     def retire_goal(
@@ -128,9 +132,9 @@ class StrategyController(Controller):
         strategy_id: FromPath[UUID],
         goal_id: FromPath[UUID],
         data: JSONBody[DecisionIn],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[StrategyOut]:
         strategy, position = commands.retire_goal(context, strategy_id, goal_id, data.rationale)
-        return resource(strategy.view(), position=position)
+        return answer(StrategyOut, strategy.view(), position=position)
 
     @post("/principles", sync_to_thread=True, status_code=201)
     def add_principle(
@@ -138,12 +142,16 @@ class StrategyController(Controller):
         context: NamedDependency[Context],
         strategy_id: FromPath[UUID],
         data: JSONBody[PrincipleIn],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[StrategyOut]:
         strategy, position, principle_id = commands.add_principle(
             context, strategy_id, data.statement, data.rationale
         )
-        return resource(
-            strategy.view(), status=201, position=position, created_id=str(principle_id)
+        return answer(
+            StrategyOut,
+            strategy.view(),
+            status=201,
+            position=position,
+            created_id=str(principle_id),
         )
 
     @post("/adopt", sync_to_thread=True, status_code=200)
@@ -152,9 +160,9 @@ class StrategyController(Controller):
         context: NamedDependency[Context],
         strategy_id: FromPath[UUID],
         data: JSONBody[DecisionIn],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[StrategyOut]:
         strategy, position = commands.adopt(context, strategy_id, data.rationale)
-        return resource(strategy.view(), position=position)
+        return answer(StrategyOut, strategy.view(), position=position)
 
     @post("/archive", sync_to_thread=True, status_code=200)
     def archive(
@@ -162,6 +170,6 @@ class StrategyController(Controller):
         context: NamedDependency[Context],
         strategy_id: FromPath[UUID],
         data: JSONBody[DecisionIn],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[StrategyOut]:
         strategy, position = commands.archive(context, strategy_id, data.rationale)
-        return resource(strategy.view(), position=position)
+        return answer(StrategyOut, strategy.view(), position=position)

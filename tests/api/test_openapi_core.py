@@ -3,19 +3,32 @@ operations endpoints is a named schema in the OpenAPI document (issue 11)."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
+import msgspec
+import redis
 from litestar.testing import TestClient
 
+from services.api.ops import ready
 from tests.api.test_openapi import document
 
 KINDS = ("clients", "strategies", "plans", "budgets", "reviews", "standards", "assessments")
 
 
+OURS = {
+    "/health/live",
+    "/health/ready",
+    "/v1/event-types",
+    "/v1/clients/{client_id}/strategies",
+    "/v1/clients/{client_id}/reviews",
+    "/v1/clients/{client_id}/changes",
+    *(f"/v1/{kind}/{{id}}/{what}" for kind in KINDS for what in ("history", "diff")),
+}
+
+
 def ours(path: str) -> bool:
-    return path == "/v1/clients/{client_id}/changes" or any(
-        path == f"/v1/{kind}/{{id}}/{what}" for kind in KINDS for what in ("history", "diff")
-    )
+    return path in OURS or path.startswith(("/v1/strategies/", "/v1/reviews/"))
 
 
 def answers(doc: dict[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]]:
@@ -37,7 +50,7 @@ def test_every_answer_is_a_named_schema(http: TestClient[Any]) -> None:
     doc = document(http)
     schemas = doc["components"]["schemas"]
     found = answers(doc)
-    assert len(found) >= 15
+    assert len(found) >= 30
     for path, method, status, json in found:
         where = f"{method} {path} {status}"
         assert json is not None, where
@@ -46,6 +59,8 @@ def test_every_answer_is_a_named_schema(http: TestClient[Any]) -> None:
         name = ref.rsplit("/", 1)[1]
         assert schemas[name]["type"] == "object", where
         assert schemas[name]["additionalProperties"] is False, where  # msgspec's, not Litestar's
+    ready = doc["paths"]["/health/ready"]["get"]["responses"]["503"]["content"]
+    assert ready["application/json"]["schema"] == {"$ref": "#/components/schemas/ReadyOut"}
     for kind in KINDS:
         history = doc["paths"][f"/v1/{kind}/{{id}}/history"]["get"]["responses"]["200"]
         assert history["content"]["application/json"]["schema"] == {
@@ -65,3 +80,15 @@ def test_history_items_are_typed_and_values_free_form(http: TestClient[Any]) -> 
     assert {"type": "null"} in change["properties"]["before"]["anyOf"]
     audit = schemas["AuditItemOut"]["properties"]
     assert audit["aggregate_id"]["format"] == "uuid"
+
+
+def test_readiness_answers_its_schema_when_a_dependency_is_unreachable(container: Any) -> None:
+    """Nothing listens on port 1: the Redis check fails for real, PostgreSQL's passes."""
+    unreachable = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=1)
+    probe = SimpleNamespace(db=container.db, redis_ping=unreachable.ping)
+    answer = ready.fn(container=probe)
+    assert answer.status_code == 503
+    body = msgspec.json.decode(msgspec.json.encode(answer.content))
+    assert body["status"] == "unavailable"
+    assert body["checks"]["postgres"] == "ok"
+    assert body["checks"]["redis"].startswith("unreachable: ")
