@@ -9,14 +9,13 @@ or item was added or removed), depending on the kind and the path.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
 
 from domain.catalogue import event_classes
-from services.api.responses import Instant, Out
+from services.api.responses import DateTime, Instant, Out
 
 __all__ = [
     "ActorOut",
@@ -41,10 +40,6 @@ if TYPE_CHECKING:
 else:
     # `<aggregate_type>.<what happened>`: one of the catalogue's (GET /v1/event-types).
     EventType = Literal[tuple(event_classes())]
-
-# When an event happened: a timezone-aware datetime (the event's own timestamp), which msgspec
-# states as `format: date-time`.
-Occurred = Annotated[datetime, msgspec.Meta(tz=True)]
 
 # Any JSON value: what a field of a resource holds (free-form, see the module's docstring).
 JsonValue = str | int | float | bool | dict[str, Any] | list[Any] | None
@@ -74,7 +69,7 @@ class HistoryItemOut(Out, kw_only=True):
 
     version: Annotated[int, msgspec.Meta(ge=1)]
     type: EventType
-    occurred_at: Occurred
+    occurred_at: DateTime
     actor: ActorOut
     rationale: str | None
     changes: list[ChangeOut]

@@ -10,8 +10,8 @@ import msgspec
 from services.api.history_out import AggregateType, EventType
 from services.api.responses import UNSET, Out, UnsetType
 
-# "ok", or why not: "unreachable: <the error's class>".
-Check = Annotated[str, msgspec.Meta(pattern="^(ok|unreachable: .+)$")]
+# "ok", or why not: "unreachable: <the error's class>" (stated, not checked: responses.py).
+Check = Annotated[str, msgspec.Meta(extra_json_schema={"pattern": "^(ok|unreachable: .+)$"})]
 
 
 class LiveOut(Out, kw_only=True):

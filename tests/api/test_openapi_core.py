@@ -11,6 +11,7 @@ import redis
 from litestar.testing import TestClient
 
 from services.api.ops import ready
+from tests.api.conftest import Api
 from tests.api.test_openapi import document
 
 KINDS = ("clients", "strategies", "plans", "budgets", "reviews", "standards", "assessments")
@@ -92,3 +93,15 @@ def test_readiness_answers_its_schema_when_a_dependency_is_unreachable(container
     assert body["status"] == "unavailable"
     assert body["checks"]["postgres"] == "ok"
     assert body["checks"]["redis"].startswith("unreachable: ")
+
+
+def test_a_review_is_completed_without_a_body_as_documented(api: Api) -> None:
+    body = document(api.http)["paths"]["/v1/reviews/{review_id}/complete"]["post"]
+    assert body["requestBody"]["required"] is False
+    cid = api.client()["id"]
+    review = api.post(f"/v1/clients/{cid}/reviews", {"title": "QBR", "scheduled_for": "2027-01-04"})
+    assert review.status_code == 201, review.text
+    done = api.post(f"/v1/reviews/{review.json()['id']}/complete")
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == "completed"
+    assert done.json()["completed_at"].endswith("Z")
