@@ -4,7 +4,7 @@ say from the handlers' signatures:
 - request bodies as msgspec states them: the schema of each request Struct is msgspec's own
   (`msgspec.json.schema_components`), so the document says exactly what the decoder accepts
   (Litestar's rendering drops constraints on list items and unknown-field refusal);
-- which operations take the operator token and which none, and which bodies may be left out;
+- which operations take the operator token and which none;
 - links from each creating operation (a 201) to the operations that use what it created, so
   a generated client and a stateful tester know where each path id comes from.
 """
@@ -69,19 +69,7 @@ def finish(doc: dict[str, Any]) -> dict[str, Any]:
             if isinstance(operation, dict):
                 for parameter in operation.get("parameters", []):
                     _parameter(path, parameter)
-                _optional_body(operation)
     return doc
-
-
-def _optional_body(operation: dict[str, Any]) -> None:
-    """A body the handler takes as `T | None = None` may be left out (Litestar says every
-    body is required): `POST /v1/reviews/{id}/complete` without one completes the review."""
-    body = operation.get("requestBody")
-    if body is None:
-        return
-    for media in body.get("content", {}).values():
-        if {"type": "null"} in media.get("schema", {}).get("oneOf", []):
-            body["required"] = False
 
 
 def _parameter(path: str, parameter: dict[str, Any]) -> None:
