@@ -1,7 +1,7 @@
-"""`python -m bench`: the HTTP bench (bench/http.py)."""
+"""`python -m bench`: the HTTP bench (bench/run.py)."""
 
 import sys
 
-from bench.http import main
+from bench.run import main
 
 sys.exit(main())

@@ -56,6 +56,13 @@ LISTS: dict[str, str] = {
     " FROM plan_initiatives_view i WHERE client_id = %(id)s AND status <> 'cancelled'"
     " ORDER BY created_position",
     "portfolio": portfolio.PAGE,
+    # A subscription's deliveries, newest first, each with its attempts, in one statement.
+    "deliveries": "SELECT d.id, d.event_id, d.event_type, d.position, d.status,"
+    " d.next_attempt_at, d.replay_of, d.created_at, (SELECT coalesce(json_agg(json_build_object("
+    "'at', a.at, 'status_code', a.status_code, 'error', a.error, 'duration_ms', a.duration_ms)"
+    " ORDER BY a.n), '[]') FROM webhook_attempts a WHERE a.delivery_id = d.id) AS attempts"
+    " FROM webhook_deliveries d WHERE d.subscription_id = %(id)s ORDER BY d.seq DESC"
+    " LIMIT %(limit)s",
 }
 
 

@@ -1,6 +1,8 @@
 """The HTTP bench: Techplan's API against a bare-stack baseline, in one run, with wrk.
 
-    uv run python -m bench [--quick] [--only NAME ...] [--seconds S] [--out FILE]
+    uv run python -m bench [--quick] [--only NAME ...] [--seconds S] [--scale] [--out FILE]
+
+(The command line and the order of the run are bench/run.py's.)
 
 It creates its own database owned by an ordinary role (like the tests), tells `--clients`
 clients' stories into one tenant through the domain's own commands, folds the read models,
@@ -17,29 +19,19 @@ postgres, used only to create and drop the role and database) and Redis (REDIS_U
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import secrets
-import subprocess
-import sys
-import tempfile
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
 
 from psycopg import sql
 
 from bench import wrk
-from bench.readside import REDIS_URL, own_database, say
-from bench.servers import ROOT, free_port, profiling, server
+from bench.servers import profiling
 from bench.workload import Workload
 from services.auth import create_tenant
-from services.bootstrap import Container, bootstrap
-from services.schema import migrate
-from services.settings import Settings
+from services.bootstrap import Container
+from services.webhooks import subscriptions as webhooks
 
 
 @dataclass(frozen=True)
@@ -85,6 +77,8 @@ class Dataset:
     clients: list[UUID]
     plans: list[UUID]
     events: int
+    webhook: UUID
+    deliveries: int
 
 
 # ---------------------------------------------------------------- data
@@ -93,12 +87,31 @@ class Dataset:
 def load(c: Container, clients: int) -> Dataset:
     tenant = create_tenant(c.db, "Bench MSP")
     tenant_id = UUID(tenant["id"])
+    with c.db.tenant_tx(tenant_id) as cur:  # every event of the tenant becomes a delivery
+        hook = webhooks.create(
+            c, cur, tenant_id, url="http://127.0.0.1:9/bench", event_types=["*"], description=None
+        )
     workload = Workload(c.store, seed=11, tenants=1)
     workload.tenants = [tenant_id]
     for _ in range(clients):
         for _ in workload.client_story(rounds=3):
             pass
     c.runner.catch_up()
+    with c.db.tenant_tx(tenant_id) as cur:  # each delivered once, as the worker records it
+        cur.execute(
+            "WITH attempt AS (INSERT INTO webhook_attempts"
+            " (tenant_id, delivery_id, n, at, status_code, error, duration_ms)"
+            " SELECT tenant_id, id, 1, now(), 200, NULL, 12 FROM webhook_deliveries)"
+            " UPDATE webhook_deliveries SET status = 'succeeded', attempt_count = 1,"
+            " round_attempts = 1, next_attempt_at = NULL, updated_at = now()"
+        )
+        deliveries = cur.rowcount
+        # Nothing more to send: the commands of the later figures make no deliveries, so the
+        # lag's worker folds without sending (and the list stays the same size).
+        cur.execute(
+            "UPDATE webhook_subscriptions SET status = 'disabled', disabled_at = now(),"
+            " disabled_reason = 'bench'"
+        )
     with c.db.tx() as cur:  # the statistics autovacuum would have gathered by now
         cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
         for row in cur.fetchall():
@@ -108,7 +121,9 @@ def load(c: Container, clients: int) -> Dataset:
         client_ids = [r["id"] for r in cur.fetchall()]
         cur.execute("SELECT id FROM plans_view ORDER BY created_position")
         plan_ids = [r["id"] for r in cur.fetchall()]
-    return Dataset(tenant_id, tenant["api_key"]["key"], client_ids, plan_ids, workload.saved)
+    key = tenant["api_key"]["key"]
+    hook_id = UUID(hook["id"])
+    return Dataset(tenant_id, key, client_ids, plan_ids, workload.saved, hook_id, deliveries)
 
 
 def figures(d: Dataset, connections: int) -> list[Figure]:
@@ -164,6 +179,13 @@ def figures(d: Dataset, connections: int) -> list[Figure]:
             "GET /v1/clients/{id}/alignment",
             per_client("/v1/clients/{id}/alignment"),
             per_client("/list/alignment?id={id}"),
+            0.7,
+        ),
+        read(
+            "deliveries",
+            "GET /v1/webhooks/{id}/deliveries?limit=50",
+            [f"/v1/webhooks/{d.webhook}/deliveries?limit=50"],
+            [f"/list/deliveries?id={d.webhook}&limit=50"],
             0.7,
         ),
         read(
@@ -223,141 +245,3 @@ def measure(
     ours = run(ours_url, figure.ours, auth, ours_pid)
     base = run(base_url, figure.baseline, plain, None)
     return Outcome(figure, ours, base)
-
-
-# ---------------------------------------------------------------- report
-
-
-def report(
-    outcomes: Sequence[Outcome], conditions: dict[str, str], out: Path, *, quick: bool
-) -> str:
-    lines = [
-        "# HTTP bench results",
-        "",
-        "Written by `uv run python -m bench"
-        + (" --quick" if quick else "")
-        + "`. Ratios are ours / the baseline in the same run; absolute figures move with"
-        " whatever else shares the machine.",
-        "",
-        "| figure | conns | ours req/s | ours p50 / p99 ms | errors | baseline req/s"
-        " | baseline p99 ms | ratio | target | met |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for o in outcomes:
-        f = o.figure
-        target = f"≥ {f.target:.2f}x" + (
-            f", p99 < {f.p99_target_ms:.0f} ms" if f.p99_target_ms else ""
-        )
-        errors = o.ours.errors + o.ours.non_2xx
-        lines.append(
-            f"| {f.what} | {f.connections} | {o.ours.rate:,.0f} | {o.ours.p50_ms:.0f} /"
-            f" {o.ours.p99_ms:.0f} | {errors} | {o.baseline.rate:,.0f} |"
-            f" {o.baseline.p99_ms:.0f} | {o.ratio:.2f} | {target} | {'yes' if o.met else 'no'} |"
-        )
-    lines += ["", "Conditions:", ""]
-    lines += [f"- {k}: {v}" for k, v in conditions.items()]
-    text = "\n".join(lines) + "\n"
-    out.write_text(text)
-    return text
-
-
-def conditions(args: argparse.Namespace, d: Dataset) -> dict[str, str]:
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
-    ).stdout.strip()
-    return {
-        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "commit": commit or "unknown",
-        "machine": f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end"
-        " (shared with other work: compare ratios, not absolute figures)",
-        "load generator": f"wrk, 2 threads, {args.seconds:g} s per side after a 1 s warm-up,"
-        " on the same machine",
-        "data": f"1 tenant, {len(d.clients)} clients, {len(d.plans)} plans, {d.events:,} events",
-        "servers": "`techplan serve` and `uvicorn bench.baseline_app:create --factory`,"
-        f" {args.workers} process(es) each, same PostgreSQL pool settings",
-    }
-
-
-# ---------------------------------------------------------------- main
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="3 s per side instead of 10")
-    parser.add_argument("--only", nargs="*", default=None, help="figures by name")
-    parser.add_argument("--seconds", type=float, default=None)
-    parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--clients", type=int, default=64)
-    parser.add_argument(
-        "--workers", type=int, default=1, help="processes of each server (uvicorn --workers)"
-    )
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
-    parser.add_argument(
-        "--profile", type=Path, default=None, help="py-spy our server into DIR/FIGURE.txt"
-    )
-    args = parser.parse_args(argv)
-    args.seconds = args.seconds or (3.0 if args.quick else 10.0)
-
-    with own_database() as url, tempfile.TemporaryDirectory() as tmp:
-        workdir = Path(tmp)
-        settings = Settings(database_url=url, redis_url=REDIS_URL)
-        c = bootstrap(settings)
-        try:
-            migrate(c.db, c.store, c.runner)
-            say(f"loading {args.clients} clients' stories ...")
-            d = load(c, args.clients)
-        finally:
-            c.close()
-        say(f"loaded {d.events:,} events; starting the servers")
-        chosen = [
-            f for f in figures(d, args.connections) if args.only is None or f.name in args.only
-        ]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("TECHPLAN_")}
-        env.update(
-            DATABASE_URL=url,
-            REDIS_URL=REDIS_URL,
-            TECHPLAN_REDIS_PREFIX=f"techplan-bench:{secrets.token_hex(4)}",
-            TECHPLAN_BENCH_TENANT=str(d.tenant_id),
-            # Rate limits checked on every request, never reached.
-            TECHPLAN_RATE_LIMIT="1000000",
-            TECHPLAN_TENANT_RATE_LIMIT="1000000",
-        )
-        ours_port, base_port = free_port(), free_port()
-        ours_url, base_url = f"http://127.0.0.1:{ours_port}", f"http://127.0.0.1:{base_port}"
-        workers = ["--workers", str(args.workers)]
-        ours_cmd = [
-            sys.executable, "-m", "services.cli", "serve", "--port", str(ours_port), *workers
-        ]  # fmt: skip
-        base_cmd = [
-            sys.executable, "-m", "uvicorn", "bench.baseline_app:create", "--factory",
-            "--port", str(base_port), "--log-level", "warning", *workers,
-        ]  # fmt: skip
-        outcomes = []
-        with (
-            server(ours_cmd, env, f"{ours_url}/health/live", workdir / "ours.log") as ours,
-            server(base_cmd, env, f"{base_url}/list/clients", workdir / "base.log"),
-        ):
-            if args.profile:
-                args.profile.mkdir(parents=True, exist_ok=True)
-            for figure in chosen:
-                outcome = measure(
-                    figure,
-                    ours_url,
-                    base_url,
-                    d.key,
-                    args.seconds,
-                    workdir,
-                    ours_pid=ours.pid,
-                    profile_dir=args.profile,
-                )
-                outcomes.append(outcome)
-                say(
-                    f"{figure.name:<12} ours {outcome.ours.rate:8,.0f}/s"
-                    f" p99 {outcome.ours.p99_ms:6.0f} ms"
-                    f" err {outcome.ours.errors + outcome.ours.non_2xx:4}"
-                    f" | baseline {outcome.baseline.rate:8,.0f}/s"
-                    f" p99 {outcome.baseline.p99_ms:6.0f} ms"
-                    f" | ratio {outcome.ratio:5.2f}"
-                )
-        say(report(outcomes, conditions(args, d), args.out, quick=args.quick))
-    return 0
