@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from uuid import UUID
 
-from psycopg import sql
+import psycopg
 
 from bench import wrk
 from bench.servers import profiling
@@ -50,6 +50,7 @@ class Figure:
     connections: int
     target: float  # the ratio to reach
     p99_target_ms: float | None = None
+    writes: bool = False  # with the writers' key (Dataset.writer_key)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,10 @@ class Dataset:
     events: int
     webhook: UUID
     deliveries: int
+    # The commands go to a tenant of their own, so the read figures' tenant is the same
+    # whenever they run (before and after the store grows, `--scale`).
+    writer_key: str
+    writer_plans: list[UUID]
 
 
 # ---------------------------------------------------------------- data
@@ -96,6 +101,11 @@ def load(c: Container, clients: int) -> Dataset:
     for _ in range(clients):
         for _ in workload.client_story(rounds=3):
             pass
+    writer = create_tenant(c.db, "Bench writers")
+    workload.tenants = [UUID(writer["id"])]
+    for _ in range(clients):
+        for _ in workload.client_story(rounds=1):
+            pass
     c.runner.catch_up()
     with c.db.tenant_tx(tenant_id) as cur:  # each delivered once, as the worker records it
         cur.execute(
@@ -112,18 +122,29 @@ def load(c: Container, clients: int) -> Dataset:
             "UPDATE webhook_subscriptions SET status = 'disabled', disabled_at = now(),"
             " disabled_reason = 'bench'"
         )
-    with c.db.tx() as cur:  # the statistics autovacuum would have gathered by now
-        cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        for row in cur.fetchall():
-            cur.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(row["tablename"])))
-    with c.db.projector_tx() as cur:
+    assert c.db.url is not None
+    with psycopg.connect(c.db.url, autocommit=True) as conn:
+        # The tables as autovacuum would have left them by now (the large store's too).
+        conn.execute("VACUUM (ANALYZE)")
+    with c.db.tenant_tx(tenant_id) as cur:
         cur.execute("SELECT id FROM clients_view ORDER BY created_position")
         client_ids = [r["id"] for r in cur.fetchall()]
         cur.execute("SELECT id FROM plans_view ORDER BY created_position")
         plan_ids = [r["id"] for r in cur.fetchall()]
-    key = tenant["api_key"]["key"]
-    hook_id = UUID(hook["id"])
-    return Dataset(tenant_id, key, client_ids, plan_ids, workload.saved, hook_id, deliveries)
+    with c.db.tenant_tx(UUID(writer["id"])) as cur:
+        cur.execute("SELECT id FROM plans_view ORDER BY created_position")
+        writer_plans = [r["id"] for r in cur.fetchall()]
+    return Dataset(
+        tenant_id,
+        tenant["api_key"]["key"],
+        client_ids,
+        plan_ids,
+        workload.saved,
+        UUID(hook["id"]),
+        deliveries,
+        writer["api_key"]["key"],
+        writer_plans,
+    )
 
 
 def figures(d: Dataset, connections: int) -> list[Figure]:
@@ -209,10 +230,11 @@ def figures(d: Dataset, connections: int) -> list[Figure]:
             Figure(
                 f"propose-{writers}",
                 f"POST /v1/plans/{{id}}/initiatives, {writers} writers, vs load-decide-save",
-                Side("POST", [f"/v1/plans/{p}/initiatives" for p in d.plans], [body]),
-                Side("POST", [f"/plans/{p}/initiatives" for p in d.plans], [body]),
+                Side("POST", [f"/v1/plans/{p}/initiatives" for p in d.writer_plans], [body]),
+                Side("POST", [f"/plans/{p}/initiatives" for p in d.writer_plans], [body]),
                 writers,
                 0.9,
+                writes=True,
             )
         )
     return found

@@ -112,7 +112,7 @@ def run_figures(
             figure,
             running.ours_url,
             running.base_url,
-            d.key,
+            d.writer_key if figure.writes else d.key,
             args.seconds,
             tmp,
             ours_pid=running.ours_pid,
@@ -133,8 +133,9 @@ def conditions(args: argparse.Namespace, d: Dataset) -> dict[str, str]:
         **report.machine(),
         "load generator": f"wrk, 2 threads, {args.seconds:g} s per side after a 1 s warm-up,"
         " on the same machine",
-        "data": f"1 tenant, {len(d.clients)} clients, {len(d.plans)} plans, {d.events:,} events,"
-        f" one webhook with {d.deliveries:,} deliveries",
+        "data": f"the reads' tenant: {len(d.clients)} clients, {len(d.plans)} plans, one webhook"
+        f" with {d.deliveries:,} deliveries; the commands' tenant: {len(d.writer_plans)} plans;"
+        f" {d.events:,} events in all",
         "servers": "`techplan serve` and `uvicorn bench.baseline_app:create --factory`,"
         f" {args.workers} process(es) each, same PostgreSQL pool settings",
     }
@@ -169,8 +170,8 @@ def main(argv: list[str] | None = None) -> int:
                 result = lag.measure(
                     url,
                     running.ours_url,
-                    d.key,
-                    d.plans,
+                    d.writer_key,
+                    d.writer_plans,
                     env,
                     tmp,
                     rate=args.lag_rate,
@@ -196,8 +197,8 @@ def lag_conditions(args: argparse.Namespace, d: Dataset, result: lag.LagResult) 
         " (after 2 s not counted), on the same machine",
         "server": f"`techplan serve`, {args.workers} process(es); one `techplan worker`"
         f" folding {result.projections} projections (LISTEN/NOTIFY)",
-        "data": f"1 tenant, {len(d.clients)} clients, {len(d.plans)} plans, {d.events:,} events"
-        " before the wrk figures' commands",
+        "data": f"the commands' tenant's {len(d.writer_plans)} plans, in turn; {d.events:,}"
+        " events in all before the wrk figures' commands",
     }
 
 
