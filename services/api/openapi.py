@@ -62,6 +62,7 @@ def finish(doc: dict[str, Any]) -> dict[str, Any]:
     schemas.update(request_schemas())
     _event_type_patterns(schemas)
     _optional_bodies(doc)
+    _json_lines(doc)
     _security(doc)
     _links(doc)
     for path, item in doc.get("paths", {}).items():
@@ -115,6 +116,23 @@ def _optional_bodies(doc: dict[str, Any]) -> None:
             "description": "an export of GET /admin/v1/tenants/{tenant_id}/export",
             "content": {"application/x-ndjson": {"schema": {"type": "string", "minLength": 1}}},
         }
+
+
+def _json_lines(doc: dict[str, Any]) -> None:
+    """An answer of JSON lines is a sequence of values: its schema is an array of the line's
+    schema (OpenAPI 3.1 has no item schema for sequential media types; 3.2's `itemSchema`)."""
+    for item in doc.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            for answer in operation.get("responses", {}).values():
+                lines = answer.get("content", {}).get("application/x-ndjson")
+                if lines and lines.get("schema", {}).get("type") != "array":
+                    lines["schema"] = {
+                        "type": "array",
+                        "description": "one JSON value per line",
+                        "items": lines.get("schema", {}),
+                    }
 
 
 def _security(doc: dict[str, Any]) -> None:

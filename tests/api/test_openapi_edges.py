@@ -99,7 +99,7 @@ def test_bodies_that_are_not_json_say_what_they_are(http: TestClient[Any]) -> No
     assert metrics["content"]["text/plain; version=0.0.4"]["schema"] == {"type": "string"}
     assert "Prometheus" in metrics["description"]
     export = doc["paths"]["/admin/v1/tenants/{tenant_id}/export"]["get"]["responses"]["200"]
-    lines = export["content"]["application/x-ndjson"]["schema"]["oneOf"]
+    lines = export["content"]["application/x-ndjson"]["schema"]["items"]["oneOf"]
     kinds = {
         schemas[ref].get("properties", {}).get("kind", {}).get("enum", [None])[0]
         for ref in _refs(lines)
