@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from typing import TypeVar
-from uuid import UUID
 
 from techplan_client import AuthenticatedClient
 from techplan_client.api.budgets import (
@@ -90,7 +89,7 @@ def main() -> None:
             create_strategy.sync(client_id, client=api, body=StrategyIn(title="IT strategy 2027")),
             "strategy",
         )
-        strategy_id = UUID(strategy["id"])
+        strategy_id = strategy.id
         goal = ok(
             add_goal.sync(
                 strategy_id,
@@ -99,7 +98,7 @@ def main() -> None:
             ),
             "goal",
         )
-        goal_id = UUID(goal["created_id"])
+        goal_id = given(goal.created_id, "goal")
         ok(
             adopt.sync(strategy_id, client=api, body=DecisionIn(rationale="Board approved")),
             "adopt",

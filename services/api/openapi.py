@@ -60,6 +60,7 @@ def request_schemas() -> dict[str, Any]:
 def finish(doc: dict[str, Any]) -> dict[str, Any]:
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
     schemas.update(request_schemas())
+    _open_arrays(schemas)
     _event_type_patterns(schemas)
     _optional_bodies(doc)
     _json_lines(doc)
@@ -116,6 +117,19 @@ def _optional_bodies(doc: dict[str, Any]) -> None:
             "description": "an export of GET /admin/v1/tenants/{tenant_id}/export",
             "content": {"application/x-ndjson": {"schema": {"type": "string", "minLength": 1}}},
         }
+
+
+def _open_arrays(node: Any) -> None:
+    """msgspec writes `list[Any]` as an array without `items`; generators (openapi-python-
+    client) then drop every model that holds one. `items: {}` says the same: any value."""
+    if isinstance(node, dict):
+        if node.get("type") == "array" and "items" not in node:
+            node["items"] = {}
+        for value in node.values():
+            _open_arrays(value)
+    elif isinstance(node, list):
+        for value in node:
+            _open_arrays(value)
 
 
 def _json_lines(doc: dict[str, Any]) -> None:
