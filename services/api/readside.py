@@ -28,6 +28,7 @@ from services.api.common import (
     in_thread,
     page,
     tenant_read,
+    typed_page,
     visible_client,
 )
 from services.api.history_out import ChangesOut
@@ -44,6 +45,7 @@ from services.api.params import (
     SearchText,
     instant,
 )
+from services.api.readside_out import AlignmentOut, AuditPage, PortfolioPage, RoadmapOut
 from services.api.responses import typed
 from services.auth import READ, READ_LIBRARY, Principal
 from services.bootstrap import Container
@@ -82,7 +84,7 @@ class AuditController(Controller):
         limit: Limit = 50,
         cursor: PageCursor = None,
         min_position: MinPosition = None,
-    ) -> dict[str, Any]:
+    ) -> AuditPage:
         principal.require(*READ)
         check_limit(limit)
         client = client_id
@@ -104,13 +106,13 @@ class AuditController(Controller):
         before = decode_cursor(cursor, int)
         await fresh(container, min_position, [audit.projection.name])
 
-        def read(cur: Cursor) -> list[tuple[int, dict[str, Any]]]:
+        def read(cur: Cursor) -> AuditPage:
             if client is not None:  # 404 unless the key may see it
                 visible_client(container, principal, cur, client)
-            return audit.search(cur, where, before=before, limit=limit + 1)
+            rows = audit.search(cur, where, before=before, limit=limit + 1)
+            return typed_page(AuditPage, rows, limit)
 
-        rows = await tenant_read(container, principal, read)
-        return page(rows, limit)
+        return await tenant_read(container, principal, read)
 
 
 class PortfolioController(Controller):
@@ -125,21 +127,23 @@ class PortfolioController(Controller):
         limit: Limit = 50,
         cursor: PageCursor = None,
         min_position: MinPosition = None,
-    ) -> dict[str, Any]:
+    ) -> PortfolioPage:
         principal.require(*READ)
         check_limit(limit)
         after = decode_cursor(cursor, int) or 0
         await fresh(container, min_position, [portfolio.projection.name])
-        rows = await tenant_read(
-            container,
-            principal,
-            portfolio.list_portfolio,
-            client_ids=principal.client_ids,
-            after=after,
-            limit=limit + 1,
-            today=datetime.now(UTC).date(),
-        )
-        return page(rows, limit)
+
+        def read(cur: Cursor) -> PortfolioPage:
+            rows = portfolio.list_portfolio(
+                cur,
+                client_ids=principal.client_ids,
+                after=after,
+                limit=limit + 1,
+                today=datetime.now(UTC).date(),
+            )
+            return typed_page(PortfolioPage, rows, limit)
+
+        return await tenant_read(container, principal, read)
 
 
 class ClientReadsController(Controller):
@@ -158,15 +162,15 @@ class ClientReadsController(Controller):
         ] = None,
         to: QuarterParam = None,
         min_position: MinPosition = None,
-    ) -> dict[str, Any]:
+    ) -> RoadmapOut:
         client = _client(principal, client_id)
         first = FiscalQuarter.parse(from_, field="from") if from_ is not None else None
         last = FiscalQuarter.parse(to, field="to") if to is not None else None
         await fresh(container, min_position, [roadmap.projection.name])
 
-        def read(cur: Cursor) -> dict[str, Any]:
+        def read(cur: Cursor) -> RoadmapOut:
             calendar = visible_client(container, principal, cur, client)
-            return _roadmap(cur, calendar, first, last)
+            return typed(RoadmapOut, _roadmap(cur, calendar, first, last))
 
         return await tenant_read(container, principal, read)
 
@@ -177,13 +181,13 @@ class ClientReadsController(Controller):
         principal: NamedDependency[Principal],
         client_id: FromPath[UUID],
         min_position: MinPosition = None,
-    ) -> dict[str, Any]:
+    ) -> AlignmentOut:
         client = _client(principal, client_id)
         await fresh(container, min_position, [alignment.projection.name])
 
-        def read(cur: Cursor) -> dict[str, Any]:
+        def read(cur: Cursor) -> AlignmentOut:
             visible_client(container, principal, cur, client)
-            return alignment.alignment(cur, client)
+            return typed(AlignmentOut, alignment.alignment(cur, client))
 
         return await tenant_read(container, principal, read)
 

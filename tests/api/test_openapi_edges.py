@@ -32,6 +32,10 @@ OPERATIONS = {
     ("get", "/v1/webhooks/{webhook_id}/deliveries"): "DeliveryPage",
     ("post", "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/retry"): "DeliveryRetryOut",
     ("post", "/v1/webhooks/{webhook_id}/replay"): "ReplayOut",
+    ("get", "/v1/audit"): "AuditPage",
+    ("get", "/v1/portfolio"): "PortfolioPage",
+    ("get", "/v1/clients/{client_id}/roadmap"): "RoadmapOut",
+    ("get", "/v1/clients/{client_id}/alignment"): "AlignmentOut",
 }
 # Bodies that are not JSON: the media type sent and the schema that says what it holds.
 NOT_JSON = {
