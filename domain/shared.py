@@ -215,6 +215,9 @@ def rfc3339(moment: datetime) -> str:
 TENANT_WIDE: Final = UUID(int=0)
 
 
+_TYPE_NAMES: dict[type, str] = {}  # each event class's type name, derived once
+
+
 def snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
@@ -234,9 +237,12 @@ class TechplanEvent(Aggregate.Event):
 
     @classmethod
     def type_name(cls) -> str:
-        outer = getattr(sys.modules[cls.__module__], cls.__qualname__.split(".")[0])
-        name = getattr(cls, "event_name", "") or snake(cls.__name__)
-        return f"{outer.aggregate_type}.{name}"
+        found = _TYPE_NAMES.get(cls)
+        if found is None:
+            outer = getattr(sys.modules[cls.__module__], cls.__qualname__.split(".")[0])
+            name = getattr(cls, "event_name", "") or snake(cls.__name__)
+            found = _TYPE_NAMES[cls] = f"{outer.aggregate_type}.{name}"
+        return found
 
 
 class TechplanCreated(Aggregate.Created, TechplanEvent):

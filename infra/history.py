@@ -18,63 +18,82 @@ IGNORED = {"version", "position", "created_id"}
 
 
 def _escape(key: str) -> str:
-    return key.replace("~", "~0").replace("/", "~1")
+    if "~" in key or "/" in key:
+        return key.replace("~", "~0").replace("/", "~1")
+    return key
 
+
+# Types whose every value equals itself (unlike a float or a Decimal NaN): one object on both
+# sides is no change.
+SELF_EQUAL = frozenset({str, int, bool, type(None), dict, list, tuple})
 
 # What identifies a list item: its id, or for an assessment's items the standard checked.
 ITEM_KEYS = ("id", "standard_id")
 
 
 def _keyed(items: list[Any]) -> dict[str, Any] | None:
+    """The items by the first of ITEM_KEYS that every one of them has (None: no such key)."""
+    if not items:
+        return None
     for key in ITEM_KEYS:
-        if items and all(isinstance(i, dict) and key in i for i in items):
-            return {str(i[key]): i for i in items}
+        keyed = {}
+        for item in items:
+            if not isinstance(item, dict) or key not in item:
+                break
+            keyed[str(item[key])] = item
+        else:
+            return keyed
     return None
 
 
 def diff(before: Any, after: Any, path: str = "") -> list[dict[str, Any]]:
+    """The changes from `before` to `after`, in the order of `before`'s members, then the
+    members only `after` has. (The audit trail diffs every event it folds, so this is kept
+    to plain loops: most members are the very same objects on both sides.)"""
     if before == after:
         return []
     if isinstance(before, dict) and isinstance(after, dict):
+        top = not path
         changes: list[dict[str, Any]] = []
-        for key in list(before) + [k for k in after if k not in before]:
-            if not path and key in IGNORED:
+        for key, old in before.items():
+            if top and key in IGNORED:
                 continue
-            changes += _member(
-                before.get(key),
-                after.get(key),
-                key in before,
-                key in after,
-                f"{path}/{_escape(str(key))}",
-            )
+            if key not in after:
+                changes.append(
+                    {"path": f"{path}/{_escape(str(key))}", "before": old, "after": None}
+                )
+                continue
+            new = after[key]
+            if old is new and type(old) in SELF_EQUAL:
+                continue
+            changes += diff(old, new, f"{path}/{_escape(str(key))}")
+        for key, new in after.items():
+            if key not in before and not (top and key in IGNORED):
+                changes.append(
+                    {"path": f"{path}/{_escape(str(key))}", "before": None, "after": new}
+                )
         return changes
     if isinstance(before, list) and isinstance(after, list):
-        old, new = _keyed(before), _keyed(after)
-        if (old is not None or not before) and (new is not None or not after):
-            old, new = old or {}, new or {}
+        old_items, new_items = _keyed(before), _keyed(after)
+        if (old_items is not None or not before) and (new_items is not None or not after):
+            old_items, new_items = old_items or {}, new_items or {}
             changes = []
-            for key, item in old.items():
-                if key not in new:
+            for key, item in old_items.items():
+                if key not in new_items:
                     changes.append(
                         {"path": f"{path}/{_escape(key)}", "before": item, "after": None}
                     )
-                elif item is not new[key] and item != new[key]:
-                    changes += diff(item, new[key], f"{path}/{_escape(key)}")
-            for key, item in new.items():
-                if key not in old:
+                    continue
+                new = new_items[key]
+                if item is not new and item != new:
+                    changes += diff(item, new, f"{path}/{_escape(key)}")
+            for key, item in new_items.items():
+                if key not in old_items:
                     changes.append(
                         {"path": f"{path}/{_escape(key)}", "before": None, "after": item}
                     )
             return changes
     return [{"path": path or "/", "before": before, "after": after}]
-
-
-def _member(before: Any, after: Any, had: bool, has: bool, path: str) -> list[dict[str, Any]]:
-    if had and not has:
-        return [{"path": path, "before": before, "after": None}]
-    if has and not had:
-        return [{"path": path, "before": None, "after": after}]
-    return diff(before, after, path)
 
 
 def history_item(

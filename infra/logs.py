@@ -20,9 +20,8 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from collections.abc import Iterator, MutableMapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import MutableMapping
+from contextvars import ContextVar, Token
 from typing import IO, Any
 
 import structlog
@@ -37,17 +36,27 @@ _SECRETS = re.compile(
 MASK = "[redacted]"
 
 
-@contextmanager
-def log_context(**fields: Any) -> Iterator[dict[str, Any]]:
+class log_context:  # lower case: used like a function, `with log_context(...)`
     """Every line logged inside (in this task, or in threads started with a copy of its
     context) carries `fields`, the fields of the context around it, and whatever `bind`
-    adds later."""
-    record = {**(_context.get() or {}), **{k: v for k, v in fields.items() if v is not None}}
-    token = _context.set(record)
-    try:
-        yield record
-    finally:
-        _context.reset(token)
+    adds later. A class rather than a generator: a rebuild opens one per event folded."""
+
+    __slots__ = ("fields", "token")
+
+    def __init__(self, **fields: Any) -> None:
+        self.fields = fields
+        self.token: Token[dict[str, Any] | None] | None = None
+
+    def __enter__(self) -> dict[str, Any]:
+        fields = self.fields
+        record = {**(_context.get() or {}), **{k: v for k, v in fields.items() if v is not None}}
+        self.token = _context.set(record)
+        return record
+
+    def __exit__(self, *exc: object) -> None:
+        if self.token is not None:
+            _context.reset(self.token)
+            self.token = None
 
 
 def bind(**fields: Any) -> None:

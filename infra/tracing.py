@@ -20,7 +20,7 @@ import logging
 import os
 from collections import OrderedDict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from opentelemetry import context as otel_context
@@ -149,20 +149,32 @@ def forget_old(cur: Any) -> None:
     cur.execute("DELETE FROM trace_links WHERE at < now() - interval '1 day'")
 
 
-@contextmanager
-def folding(cur: Any, projection: str, event: Any, position: int) -> Iterator[None]:
+def folding(cur: Any, projection: str, event: Any, position: int) -> AbstractContextManager[Any]:
     """One event folded into one projection: its lines carry the event's correlation id and
-    tenant; its span continues the trace of the command that wrote the event."""
+    tenant; its span continues the trace of the command that wrote the event. While tracing
+    is off (most of the time) this runs for every event of a rebuild, so it costs little."""
     correlation_id = getattr(event, "correlation_id", "") or None
-    with log_context(
+    tenant_id = getattr(event, "tenant_id", None)
+    fields = log_context(
         projection=projection,
         position=position,
         correlation_id=correlation_id,
-        tenant_id=str(getattr(event, "tenant_id", "")) or None,
-    ):
-        if _provider is None:
-            yield
-            return
+        tenant_id=None if tenant_id is None else str(tenant_id),
+    )
+    if _provider is None:
+        return fields
+    return _traced(cur, fields, projection, correlation_id, position)
+
+
+@contextmanager
+def _traced(
+    cur: Any,
+    fields: AbstractContextManager[Any],
+    projection: str,
+    correlation_id: str | None,
+    position: int,
+) -> Iterator[None]:
+    with fields:
         carrier = recall(cur, correlation_id) if correlation_id else None
         with (
             continued(carrier),

@@ -13,6 +13,7 @@ from typing import Any
 
 from domain.shared import TechplanEvent
 from infra.db import Cursor, rls
+from projections.writes import Writes
 
 Fold = Callable[[Cursor, Any, int], None]
 
@@ -27,6 +28,13 @@ class Projection:
 
     def __init__(self) -> None:
         self.folds: dict[str, Fold] = {}
+        self.writes: list[Writes] = []
+
+    def buffered(self, table: str, key: str = "id", *, missing: str = "") -> Writes:
+        """The batch's writes to `table`, merged per row and sent at the flush (writes.py)."""
+        writes = Writes(table, key, missing=missing)
+        self.writes.append(writes)
+        return writes
 
     def on(self, event_class: type[TechplanEvent]) -> Callable[[Fold], Fold]:
         def register(fold: Fold) -> Fold:
@@ -41,6 +49,11 @@ class Projection:
             statements += rls(table)
         return statements
 
+    def handles(self, event: TechplanEvent) -> bool:
+        """Whether `fold` does anything with the event: a projection with a `fold` of its own
+        takes every event."""
+        return type(self).fold is not Projection.fold or event.type_name() in self.folds
+
     def fold(self, cur: Cursor, event: TechplanEvent, position: int) -> None:
         fold = self.folds.get(event.type_name())
         if fold is not None:
@@ -48,10 +61,14 @@ class Projection:
 
     def begin(self, cur: Cursor) -> None:
         """Called before a batch's first fold. A projection that buffers starts afresh."""
+        for writes in self.writes:
+            writes.begin()
 
     def flush(self, cur: Cursor) -> None:
         """Called after a batch's last fold, in the same transaction (before its position is
         recorded): a projection may buffer its writes and send them here at once."""
+        for writes in self.writes:
+            writes.flush(cur)
 
     def truncate(self, cur: Cursor) -> None:
         for table in self.tables:

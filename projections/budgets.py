@@ -57,137 +57,120 @@ projection.ddl = (
 )
 
 
-def _touch(cur: Cursor, e: Any, sets: str = "", **values: Any) -> None:
-    prefix = f"{sets}, " if sets else ""
-    cur.execute(
-        f"UPDATE budgets_view SET {prefix}version = %(v)s, updated_at = %(at)s WHERE id = %(id)s",
-        {**values, "v": e.originator_version, "at": e.timestamp, "id": e.originator_id},
+budgets_view = projection.buffered("budgets_view")
+lines_view = projection.buffered("budget_lines_view", missing="budget line %s is not in the view")
+
+
+def _touch(e: Any, **values: Any) -> None:
+    budgets_view.set(
+        e.originator_id, **values, version=e.originator_version, updated_at=e.timestamp
     )
 
 
-def _line(cur: Cursor, e: Any, **values: Any) -> None:
-    sets = ", ".join(f"{k} = %({k})s" for k in values)
-    cur.execute(
-        f"UPDATE budget_lines_view SET {sets} WHERE id = %(lid)s", {**values, "lid": e.line_id}
-    )
-    _touch(cur, e)
+def _line(e: Any, **values: Any) -> None:
+    lines_view.set(e.line_id, **values)
+    _touch(e)
 
 
 def _amount(cur: Cursor, line_id: UUID) -> int:
-    cur.execute("SELECT amount_minor FROM budget_lines_view WHERE id = %s", (line_id,))
-    row = cur.fetchone()
-    if row is None:
-        raise LookupError(f"budget line {line_id} is not in the view")
-    return int(row["amount_minor"])
+    return int(lines_view.value(cur, line_id, "amount_minor"))
 
 
 @projection.on(B.Created)
 def created(cur: Cursor, e: B.Created, position: int) -> None:
-    cur.execute(
-        "INSERT INTO budgets_view (tenant_id, client_id, id, fiscal_year, currency, plan_id,"
-        " title, status, version, created_position, created_at, updated_at)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-        (
-            e.tenant_id,
-            e.client_id,
-            e.originator_id,
-            e.fiscal_year,
-            e.currency,
-            e.plan_id,
-            e.title,
-            BudgetStatus.DRAFT.value,
-            e.originator_version,
-            position,
-            e.timestamp,
-            e.timestamp,
-        ),
+    budgets_view.insert(
+        {
+            "tenant_id": e.tenant_id,
+            "client_id": e.client_id,
+            "id": e.originator_id,
+            "fiscal_year": e.fiscal_year,
+            "currency": e.currency,
+            "plan_id": e.plan_id,
+            "title": e.title,
+            "status": BudgetStatus.DRAFT.value,
+            "line_count": 0,
+            "planned_minor": 0,
+            "actual_minor": 0,
+            "version": e.originator_version,
+            "created_position": position,
+            "created_at": e.timestamp,
+            "updated_at": e.timestamp,
+        }
     )
 
 
 @projection.on(B.LineAdded)
 def line_added(cur: Cursor, e: B.LineAdded, position: int) -> None:
-    cur.execute(
-        "INSERT INTO budget_lines_view (tenant_id, client_id, budget_id, id, category, quarter,"
-        " kind, amount_minor, initiative_id, description, created_position)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-        (
-            e.tenant_id,
-            e.client_id,
-            e.originator_id,
-            e.line_id,
-            e.category,
-            e.quarter,
-            e.kind,
-            e.amount_minor,
-            e.initiative_id,
-            e.description,
-            position,
-        ),
+    lines_view.insert(
+        {
+            "tenant_id": e.tenant_id,
+            "client_id": e.client_id,
+            "budget_id": e.originator_id,
+            "id": e.line_id,
+            "category": e.category,
+            "quarter": e.quarter,
+            "kind": e.kind,
+            "amount_minor": e.amount_minor,
+            "actual_minor": 0,
+            "initiative_id": e.initiative_id,
+            "description": e.description,
+            "created_position": position,
+        }
     )
-    _touch(
-        cur,
-        e,
-        "planned_minor = planned_minor + %(amount)s, line_count = line_count + 1",
-        amount=e.amount_minor,
-    )
+    budgets_view.add(e.originator_id, planned_minor=e.amount_minor, line_count=1)
+    _touch(e)
 
 
 @projection.on(B.LineReestimated)
 def line_reestimated(cur: Cursor, e: B.LineReestimated, position: int) -> None:
     delta = e.amount_minor - _amount(cur, e.line_id)
-    _line(cur, e, amount_minor=e.amount_minor)
-    _touch(cur, e, "planned_minor = planned_minor + %(delta)s", delta=delta)
+    _line(e, amount_minor=e.amount_minor)
+    budgets_view.add(e.originator_id, planned_minor=delta)
 
 
 @projection.on(B.LineRemoved)
 def line_removed(cur: Cursor, e: B.LineRemoved, position: int) -> None:
     amount = _amount(cur, e.line_id)
-    cur.execute("DELETE FROM budget_lines_view WHERE id = %s", (e.line_id,))
-    _touch(
-        cur,
-        e,
-        "planned_minor = planned_minor - %(amount)s, line_count = line_count - 1",
-        amount=amount,
-    )
+    lines_view.delete(e.line_id)
+    budgets_view.add(e.originator_id, planned_minor=-amount, line_count=-1)
+    _touch(e)
 
 
 @projection.on(B.LineRescheduled)
 def line_rescheduled(cur: Cursor, e: B.LineRescheduled, position: int) -> None:
-    _line(cur, e, quarter=e.quarter)
+    _line(e, quarter=e.quarter)
 
 
 @projection.on(B.LineRecategorized)
 def line_recategorized(cur: Cursor, e: B.LineRecategorized, position: int) -> None:
-    _line(cur, e, category=e.category)
+    _line(e, category=e.category)
 
 
 @projection.on(B.LineReclassified)
 def line_reclassified(cur: Cursor, e: B.LineReclassified, position: int) -> None:
-    _line(cur, e, kind=e.kind)
+    _line(e, kind=e.kind)
 
 
 @projection.on(B.LineRelinked)
 def line_relinked(cur: Cursor, e: B.LineRelinked, position: int) -> None:
-    _line(cur, e, initiative_id=e.initiative_id)
+    _line(e, initiative_id=e.initiative_id)
 
 
 @projection.on(B.LineRedescribed)
 def line_redescribed(cur: Cursor, e: B.LineRedescribed, position: int) -> None:
-    _line(cur, e, description=e.description)
+    _line(e, description=e.description)
 
 
 @projection.on(B.ActualRecorded)
 def actual_recorded(cur: Cursor, e: B.ActualRecorded, position: int) -> None:
-    cur.execute(
-        "UPDATE budget_lines_view SET actual_minor = actual_minor + %s WHERE id = %s",
-        (e.amount_minor, e.line_id),
-    )
-    _touch(cur, e, "actual_minor = actual_minor + %(amount)s", amount=e.amount_minor)
+    lines_view.add(e.line_id, actual_minor=e.amount_minor)
+    budgets_view.add(e.originator_id, actual_minor=e.amount_minor)
+    _touch(e)
 
 
 def _status(status: BudgetStatus) -> Any:
     def fold(cur: Cursor, e: Any, position: int) -> None:
-        _touch(cur, e, "status = %(status)s", status=status.value)
+        _touch(e, status=status.value)
 
     return fold
 

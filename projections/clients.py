@@ -30,31 +30,29 @@ projection.ddl = (
 )
 
 
+clients_view = projection.buffered("clients_view")
+
+
 def _touch(cur: Cursor, e: Any, **values: Any) -> None:
-    sets = "".join(f"{k} = %({k})s, " for k in values)  # none for a version-only event
-    cur.execute(
-        f"UPDATE clients_view SET {sets}version = %(v)s, updated_at = %(at)s WHERE id = %(id)s",
-        {**values, "v": e.originator_version, "at": e.timestamp, "id": e.originator_id},
+    clients_view.set(
+        e.originator_id, **values, version=e.originator_version, updated_at=e.timestamp
     )
 
 
 @projection.on(Client.Created)
 def created(cur: Cursor, e: Client.Created, position: int) -> None:
-    cur.execute(
-        "INSERT INTO clients_view (tenant_id, id, name, fiscal_year_start_month, currency,"
-        " version, created_position, created_at, updated_at)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-        (
-            e.tenant_id,
-            e.originator_id,
-            e.name,
-            e.fiscal_year_start_month,
-            e.currency,
-            e.originator_version,
-            position,
-            e.timestamp,
-            e.timestamp,
-        ),
+    clients_view.insert(
+        {
+            "tenant_id": e.tenant_id,
+            "id": e.originator_id,
+            "name": e.name,
+            "fiscal_year_start_month": e.fiscal_year_start_month,
+            "currency": e.currency,
+            "version": e.originator_version,
+            "created_position": position,
+            "created_at": e.timestamp,
+            "updated_at": e.timestamp,
+        }
     )
 
 

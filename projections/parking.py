@@ -76,8 +76,17 @@ def fold_parking(
         with cur.connection.transaction():
             if pipeline:
                 with cur.connection.pipeline():
-                    return _fold_fast(cur, projection, events, parked)
-            return _fold_fast(cur, projection, events, parked)
+                    behind = _fold_fast(cur, projection, events, parked)
+            else:
+                behind = _fold_fast(cur, projection, events, parked)
+            # Outside the pipeline: a flush may COPY (writes.py), which a pipeline cannot.
+            try:
+                projection.flush(cur)
+            except Exception as exc:
+                raise FoldFailed(events[0].position, exc) from exc
+            for recorded in behind:
+                park(cur, projection.name, recorded, None)
+            return len(behind)
     except Exception as exc:
         if isinstance(exc, FoldFailed) and transient(exc):
             raise
@@ -97,25 +106,24 @@ def parked_among(cur: Cursor, name: str, aggregate_ids: Iterable[UUID]) -> set[U
 
 def _fold_fast(
     cur: Cursor, projection: Projection, events: Sequence[RecordedEvent], parked: set[UUID]
-) -> int:
+) -> list[RecordedEvent]:
+    """Fold the events of aggregates not parked (the projection buffers what it can); returns
+    those of parked aggregates, to park behind them."""
     projection.begin(cur)
     behind = []
+    handles = projection.handles
     for recorded in events:
         if recorded.event.originator_id in parked:
             behind.append(recorded)
+            continue
+        if not handles(recorded.event):
             continue
         try:
             with folding(cur, projection.name, recorded.event, recorded.position):
                 projection.fold(cur, recorded.event, recorded.position)
         except Exception as exc:
             raise FoldFailed(recorded.position, exc) from exc
-    try:
-        projection.flush(cur)
-    except Exception as exc:
-        raise FoldFailed(events[0].position, exc) from exc
-    for recorded in behind:
-        park(cur, projection.name, recorded, None)
-    return len(behind)
+    return behind
 
 
 def _fold_each(
@@ -125,6 +133,8 @@ def _fold_each(
     for recorded in events:
         aggregate_id = recorded.event.originator_id
         if aggregate_id not in parked:
+            if not projection.handles(recorded.event):
+                continue
             error = fold_one(cur, projection, recorded)
             if error is None:
                 continue

@@ -62,20 +62,17 @@ projection.ddl = (
 )
 
 
-def _touch(cur: Cursor, e: Any) -> None:
-    cur.execute(
-        "UPDATE plans_view SET version = %s, updated_at = %s WHERE id = %s",
-        (e.originator_version, e.timestamp, e.originator_id),
-    )
+plans_view = projection.buffered("plans_view")
+initiatives_view = projection.buffered("plan_initiatives_view")
+
+
+def _touch(e: Any) -> None:
+    plans_view.set(e.originator_id, version=e.originator_version, updated_at=e.timestamp)
 
 
 def _initiative(cur: Cursor, e: Any, **values: Any) -> None:
-    sets = ", ".join(f"{k} = %({k})s" for k in values)
-    cur.execute(
-        f"UPDATE plan_initiatives_view SET {sets}, updated_at = %(at)s WHERE id = %(iid)s",
-        {**values, "at": e.timestamp, "iid": e.initiative_id},
-    )
-    _touch(cur, e)
+    initiatives_view.set(e.initiative_id, **values, updated_at=e.timestamp)
+    _touch(e)
 
 
 def _json(value: dict[str, Any] | None) -> Jsonb | None:
@@ -84,51 +81,44 @@ def _json(value: dict[str, Any] | None) -> Jsonb | None:
 
 @projection.on(P.Created)
 def created(cur: Cursor, e: P.Created, position: int) -> None:
-    cur.execute(
-        "INSERT INTO plans_view (tenant_id, client_id, id, strategy_id, title, version,"
-        " created_position, created_at, updated_at)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-        (
-            e.tenant_id,
-            e.client_id,
-            e.originator_id,
-            e.strategy_id,
-            e.title,
-            e.originator_version,
-            position,
-            e.timestamp,
-            e.timestamp,
-        ),
+    plans_view.insert(
+        {
+            "tenant_id": e.tenant_id,
+            "client_id": e.client_id,
+            "id": e.originator_id,
+            "strategy_id": e.strategy_id,
+            "title": e.title,
+            "version": e.originator_version,
+            "created_position": position,
+            "created_at": e.timestamp,
+            "updated_at": e.timestamp,
+        }
     )
 
 
 @projection.on(P.InitiativeProposed)
 def proposed(cur: Cursor, e: P.InitiativeProposed, position: int) -> None:
-    cur.execute(
-        "INSERT INTO plan_initiatives_view (tenant_id, client_id, plan_id, id, title,"
-        " description, category, goal_ids, target_quarter, one_time_cost, recurring_cost,"
-        " priority, status, source, created_position, updated_at)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-        (
-            e.tenant_id,
-            e.client_id,
-            e.originator_id,
-            e.initiative_id,
-            e.title,
-            e.description,
-            e.category,
-            [UUID(g) for g in e.goal_ids],
-            e.target_quarter,
-            _json(e.one_time_cost),
-            _json(e.recurring_cost),
-            e.priority,
-            InitiativeStatus.PROPOSED.value,
-            _json(e.source),
-            position,
-            e.timestamp,
-        ),
+    initiatives_view.insert(
+        {
+            "tenant_id": e.tenant_id,
+            "client_id": e.client_id,
+            "plan_id": e.originator_id,
+            "id": e.initiative_id,
+            "title": e.title,
+            "description": e.description,
+            "category": e.category,
+            "goal_ids": [UUID(g) for g in e.goal_ids],
+            "target_quarter": e.target_quarter,
+            "one_time_cost": _json(e.one_time_cost),
+            "recurring_cost": _json(e.recurring_cost),
+            "priority": e.priority,
+            "status": InitiativeStatus.PROPOSED.value,
+            "source": _json(e.source),
+            "created_position": position,
+            "updated_at": e.timestamp,
+        }
     )
-    _touch(cur, e)
+    _touch(e)
 
 
 @projection.on(P.InitiativeRetitled)

@@ -1,28 +1,37 @@
-"""Rebuild a projection from position 0 into fresh tables, then swap them in.
+"""Rebuild projections from position 0 into fresh tables, then swap them in.
 
-The fresh tables live in their own schema (`rebuild_<name>`): the folds use unqualified table
-names, so `SET LOCAL search_path` points them at the fresh tables while the old ones keep
-serving. The swap happens in one transaction holding the projection's advisory lock and its
+Each projection's fresh tables live in a schema of their own (`rebuild_<name>`): the folds use
+unqualified table names, so `SET LOCAL search_path` points them at the fresh tables while the
+old ones keep serving. Several projections are rebuilt together in one pass over the log:
+each batch of events is read and decoded once and handed to every projection's fold in turn
+(one transaction per batch, each projection in a savepoint of its own), so the log is not
+decoded once per projection.
+
+Each swap happens in a transaction of its own holding that projection's advisory lock and its
 tracking row: fold the last events, drop the old tables, move the new ones into `public`, and
 set the tracking position, so readers see either the old tables or the new, never a mix.
 
 Folds run in psycopg's pipeline mode here: their statements go out without waiting for each
 answer, which is most of a rebuild's time. An event that cannot be folded is parked as the
 live runner parks it (parking.py), into the rebuild's own `projection_parked`, which replaces
-the projection's parked events at the swap: a rebuild never stops at a poison event.
+the projection's parked events at the swap: a rebuild never stops at a poison event, and a
+projection's poison event holds back no other projection.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Sequence
 
 import psycopg
 
-from infra.db import Cursor
+from infra.db import Cursor, rls
+from infra.eventstore import RecordedEvent, UnreadableEvent
 from projections.base import Projection
 from projections.parking import PARKED_DDL
 from projections.runner import Runner, fold_events
+from projections.writes import bulk
 
 
 def _bar(done: int, total: int, started: float) -> None:
@@ -40,51 +49,121 @@ class RebuildRunning(Exception):
 
 
 def rebuild(runner: Runner, name: str, *, progress: bool = False, batch: int = 2000) -> int:
-    """Rebuild the runner's projection `name` from its log into its database."""
-    # One rebuild per projection at a time, whichever process runs it: a session lock on a
+    """Rebuild the runner's projection `name` from its log into its database; returns how
+    many events it folded."""
+    return rebuild_many(runner, [name], progress=progress, batch=batch)[name]
+
+
+def rebuild_many(
+    runner: Runner, names: Sequence[str], *, progress: bool = False, batch: int = 2000
+) -> dict[str, int]:
+    """Rebuild the runner's projections `names` together, in one pass over the log; returns
+    how many events each folded. Raises RebuildRunning, rebuilding none, when another
+    process rebuilds any of them."""
+    names = list(dict.fromkeys(names))
+    # One rebuild per projection at a time, whichever process runs it: session locks on a
     # connection of its own, released when the rebuild ends or its process dies.
     with psycopg.connect(runner.db.url, autocommit=True) as guard:
-        got = guard.execute(
-            "SELECT pg_try_advisory_lock(hashtext('techplan.rebuild'), hashtext(%s))", (name,)
-        ).fetchone()
-        if not got or not got[0]:
-            raise RebuildRunning(f"a rebuild of {name} is already running")
-        return _rebuild(runner, name, progress=progress, batch=batch)
+        for name in names:
+            got = guard.execute(
+                "SELECT pg_try_advisory_lock(hashtext('techplan.rebuild'), hashtext(%s))",
+                (name,),
+            ).fetchone()
+            if not got or not got[0]:
+                raise RebuildRunning(f"a rebuild of {name} is already running")
+        return _rebuild(runner, [runner.by_name[n] for n in names], progress, batch)
 
 
-def _rebuild(runner: Runner, name: str, *, progress: bool, batch: int) -> int:
-    db, log, projection = runner.db, runner.log, runner.by_name[name]
-    schema = f"rebuild_{name}"
+def _schema(projection: Projection) -> str:
+    return f"rebuild_{projection.name}"
+
+
+def _use(cur: Cursor, projection: Projection) -> None:
+    cur.execute("SELECT set_config('search_path', %s, true)", (f"{_schema(projection)}, public",))
+
+
+def _rebuild(
+    runner: Runner, projections: list[Projection], progress: bool, batch: int
+) -> dict[str, int]:
+    db, log = runner.db, runner.log
     with db.tx() as cur:
-        cur.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        cur.execute(f"CREATE SCHEMA {schema}")
-        cur.execute("SELECT set_config('search_path', %s, true)", (f"{schema}, public",))
-        for statement in (*projection.schema(), *PARKED_DDL):
-            cur.execute(statement)
+        for projection in projections:
+            schema = _schema(projection)
+            cur.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            cur.execute(f"CREATE SCHEMA {schema}")
+            _use(cur, projection)
+            for statement in (*_tables(projection), *PARKED_DDL):
+                cur.execute(statement)
 
     head = log.max_position()
     started = time.monotonic()
     position = 0
-    folded = 0
-    while True:
-        with db.projector_tx() as cur:
-            cur.execute("SELECT set_config('search_path', %s, true)", (f"{schema}, public",))
-            count, position, more = _fold_batch(runner, cur, projection, position, batch)
-        folded += count
-        if progress:
-            _bar(min(position, head), max(head, position), started)
-        if not more:
-            break
+    folded = dict.fromkeys((p.name for p in projections), 0)
+    loading = bulk.set(True)  # no row-level security on the fresh tables yet: COPY
+    try:
+        while True:
+            events, unreadable = runner.read_batch(position, batch)
+            with db.projector_tx() as cur:
+                for projection in projections:
+                    _use(cur, projection)
+                    folded[projection.name] += _fold(runner, cur, projection, events, unreadable)
+            position, more = _after(events, unreadable, position, batch)
+            if progress:
+                _bar(min(position, head), max(head, position), started)
+            if not more:
+                break
+    finally:
+        bulk.reset(loading)
 
-    with db.projector_tx() as cur:
+    for projection in projections:
+        with db.tx() as cur:
+            _use(cur, projection)
+            for statement in _finish(projection):
+                cur.execute(statement)
+    for projection in projections:
+        folded[projection.name] += _swap(runner, projection, position, batch)
+    if progress:
+        sys.stderr.write("\n")
+        for projection in projections:
+            sys.stderr.write(
+                f"rebuilt {projection.name}: {folded[projection.name]} events folded,"
+                f" at position {runner.positions()[projection.name]}\n"
+            )
+    return folded
+
+
+def _deferred(statement: str) -> bool:
+    return statement.lstrip().upper().startswith(("CREATE INDEX", "CREATE UNIQUE INDEX"))
+
+
+def _tables(projection: Projection) -> list[str]:
+    """The projection's tables with their keys, which its folds look rows up by."""
+    return [s for s in projection.ddl if not _deferred(s)]
+
+
+def _finish(projection: Projection) -> list[str]:
+    """What the fresh tables get once they are full: their other indexes (built at once, far
+    cheaper than kept up row by row) and their row-level security, before they are swapped
+    in. Until then only the rebuild knows of them."""
+    indexes = [s for s in projection.ddl if _deferred(s)]
+    return [*indexes, *(s for t in projection.tables for s in rls(t))]
+
+
+def _swap(runner: Runner, projection: Projection, position: int, batch: int) -> int:
+    """Fold the events written since `position` and swap the fresh tables in, in one
+    transaction holding the projection's lock; returns how many events it folded."""
+    name, schema = projection.name, _schema(projection)
+    folded = 0
+    with runner.db.projector_tx() as cur:
         cur.execute(
             "SELECT pg_advisory_xact_lock(hashtext('techplan.projection'), hashtext(%s))", (name,)
         )
         cur.execute("SELECT 1 FROM projection_tracking WHERE name = %s FOR UPDATE", (name,))
-        cur.execute("SELECT set_config('search_path', %s, true)", (f"{schema}, public",))
+        _use(cur, projection)
         while True:
-            count, position, more = _fold_batch(runner, cur, projection, position, batch)
-            folded += count
+            events, unreadable = runner.read_batch(position, batch)
+            folded += _fold(runner, cur, projection, events, unreadable)
+            position, more = _after(events, unreadable, position, batch)
             if not more:
                 break
         cur.execute("SELECT set_config('search_path', 'public', true)")
@@ -101,20 +180,28 @@ def _rebuild(runner: Runner, name: str, *, progress: bool, batch: int) -> int:
             " version = %s, updated_at = now() WHERE name = %s",
             (position, projection.version, name),
         )
-    if progress:
-        sys.stderr.write(f"\nrebuilt {name}: {folded} events folded, at position {position}\n")
     return folded
 
 
-def _fold_batch(
-    runner: Runner, cur: Cursor, projection: Projection, position: int, batch: int
-) -> tuple[int, int, bool]:
-    """Fold (and park) the events after `position`: how many, the new position, and whether
-    more may follow."""
-    events, unreadable = runner.read_batch(position, batch)
+def _fold(
+    runner: Runner,
+    cur: Cursor,
+    projection: Projection,
+    events: Sequence[RecordedEvent],
+    unreadable: UnreadableEvent | None,
+) -> int:
+    """Fold (and park) one batch into the projection's fresh tables: how many events."""
     fold_events(cur, projection, events, pipeline=True)
-    count, position = len(events), events[-1].position if events else position
+    if unreadable is None:
+        return len(events)
+    runner.park_unreadable(cur, projection, unreadable)
+    return len(events) + 1
+
+
+def _after(
+    events: Sequence[RecordedEvent], unreadable: UnreadableEvent | None, position: int, batch: int
+) -> tuple[int, bool]:
+    """The position after a batch, and whether more may follow."""
     if unreadable is not None:
-        runner.park_unreadable(cur, projection, unreadable)
-        return count + 1, unreadable.position, True
-    return count, position, len(events) == batch
+        return unreadable.position, True
+    return (events[-1].position if events else position), len(events) == batch

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
+from psycopg.types.json import Jsonb
 
 from domain.review import Review
 from domain.shared import rfc3339
@@ -36,56 +37,61 @@ projection.ddl = (
 )
 
 
-def _set(cur: Cursor, e: Any, sets: str, *values: Any) -> None:
-    cur.execute(
-        f"UPDATE reviews_view SET {sets}, version = %s WHERE id = %s",
-        (*values, e.originator_version, e.originator_id),
-    )
+reviews_view = projection.buffered("reviews_view")
+
+
+def _set(e: Any, **values: Any) -> None:
+    reviews_view.set(e.originator_id, **values, version=e.originator_version)
+
+
+def _attendees(e: Any) -> Jsonb:
+    return Jsonb(list(e.attendees), dumps=_encode)
+
+
+def _encode(value: Any) -> str:
+    return msgspec.json.encode(value).decode()
 
 
 @projection.on(R.Created)
 def created(cur: Cursor, e: R.Created, position: int) -> None:
-    cur.execute(
-        "INSERT INTO reviews_view (tenant_id, client_id, id, title, scheduled_for, attendees,"
-        " status, version, created_position)"
-        " VALUES (%s, %s, %s, %s, %s, %s::jsonb, 'planned', %s, %s)",
-        (
-            e.tenant_id,
-            e.client_id,
-            e.originator_id,
-            e.title,
-            e.scheduled_for,
-            msgspec.json.encode(list(e.attendees)).decode(),
-            e.originator_version,
-            position,
-        ),
+    reviews_view.insert(
+        {
+            "tenant_id": e.tenant_id,
+            "client_id": e.client_id,
+            "id": e.originator_id,
+            "title": e.title,
+            "scheduled_for": e.scheduled_for,
+            "attendees": _attendees(e),
+            "status": "planned",
+            "version": e.originator_version,
+            "created_position": position,
+        }
     )
 
 
 @projection.on(R.Retitled)
 def retitled(cur: Cursor, e: R.Retitled, position: int) -> None:
-    _set(cur, e, "title = %s", e.title)
+    _set(e, title=e.title)
 
 
 @projection.on(R.Rescheduled)
 def rescheduled(cur: Cursor, e: R.Rescheduled, position: int) -> None:
-    _set(cur, e, "scheduled_for = %s", e.scheduled_for)
+    _set(e, scheduled_for=e.scheduled_for)
 
 
 @projection.on(R.AttendeesChanged)
 def attendees_changed(cur: Cursor, e: R.AttendeesChanged, position: int) -> None:
-    _set(cur, e, "attendees = %s::jsonb", msgspec.json.encode(list(e.attendees)).decode())
+    _set(e, attendees=_attendees(e))
 
 
 @projection.on(R.Completed)
 def completed(cur: Cursor, e: R.Completed, position: int) -> None:
     _set(
-        cur,
         e,
-        "status = 'completed', summary = %s, completed_at = %s, completed_position = %s",
-        e.summary,
-        e.timestamp,
-        e.completed_position,
+        status="completed",
+        summary=e.summary,
+        completed_at=e.timestamp,
+        completed_position=e.completed_position,
     )
 
 

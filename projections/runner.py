@@ -107,7 +107,11 @@ class Runner:
                 (p.name, p.version),
             )
 
-    def run_batch(self, projection: Projection, limit: int = 500) -> BatchResult:
+    def run_batch(
+        self, projection: Projection, limit: int = 500, reads: Reads | None = None
+    ) -> BatchResult:
+        """Fold the projection's next batch; `reads` shares batches read (and decoded) by
+        the other projections at the same position."""
         try:
             with self.db.projector_tx() as cur:
                 # A worker that dies lets go of its lock with its connection; one that hangs
@@ -128,7 +132,10 @@ class Runner:
                 )
                 row = cur.fetchone()
                 start = row["position"] if row else 0
-                events, unreadable = self.read_batch(start, limit)
+                if reads is None:
+                    events, unreadable = self.read_batch(start, limit)
+                else:
+                    events, unreadable = reads.read(start, limit)
                 parked = fold_events(cur, projection, events)
                 position = events[-1].position if events else start
                 if unreadable is not None:
@@ -217,20 +224,27 @@ class Runner:
         self.retried.add(projection.name)
 
     def catch_up(self, names: Iterable[str] | None = None, limit: int = 500) -> int:
-        """Run batches until every named projection is at the head, stopped or locked out."""
+        """Run batches until every named projection is at the head, stopped or locked out.
+
+        The projections take their batches in turn, so those at the same position (most of
+        the time, all of them) fold the same batch, read and decoded once."""
         total = 0
-        for name in names or self.by_name:
-            projection = self.by_name[name]
+        pending = list(names or self.by_name)
+        for name in pending:
             if name not in self.retried:
                 try:
-                    self._retry_once(projection)
+                    self._retry_once(self.by_name[name])
                 except FoldFailed as failed:
                     log.error("projection %s: parked events not retried: %s", name, failed)
-            while True:
-                result = self.run_batch(projection, limit)
+        while pending:
+            reads = Reads(self)
+            behind = []
+            for name in pending:
+                result = self.run_batch(self.by_name[name], limit, reads)
                 total += result.folded
-                if result.folded < limit and not result.partial:
-                    break
+                if result.folded >= limit or result.partial:
+                    behind.append(name)
+            pending = behind
         return total
 
     def positions(self) -> dict[str, int]:
@@ -259,6 +273,22 @@ class Runner:
             for r in rows
             if r["name"] in self.by_name
         ]
+
+
+class Reads:
+    """Batches of the log read (and decoded) once for one round of a catch-up, by start
+    position: the log is append-only, so a batch read a moment ago is still true (a later
+    read may only find more events after it)."""
+
+    def __init__(self, runner: Runner) -> None:
+        self.runner = runner
+        self.batches: dict[tuple[int, int], tuple[list[RecordedEvent], UnreadableEvent | None]] = {}
+
+    def read(self, start: int, limit: int) -> tuple[list[RecordedEvent], UnreadableEvent | None]:
+        found = self.batches.get((start, limit))
+        if found is None:
+            found = self.batches[(start, limit)] = self.runner.read_batch(start, limit)
+        return found
 
 
 def fold_events(

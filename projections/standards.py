@@ -34,11 +34,11 @@ projection.ddl = (
 )
 
 
-def _set(cur: Cursor, e: Any, column: str, value: Any) -> None:
-    cur.execute(
-        f"UPDATE standards_view SET {column} = %s, version = %s WHERE id = %s",
-        (value, e.originator_version, e.originator_id),
-    )
+standards_view = projection.buffered("standards_view")
+
+
+def _set(e: Any, column: str, value: Any) -> None:
+    standards_view.set(e.originator_id, **{column: value, "version": e.originator_version})
 
 
 def _json(value: dict[str, Any] | None) -> Jsonb | None:
@@ -47,58 +47,56 @@ def _json(value: dict[str, Any] | None) -> Jsonb | None:
 
 @projection.on(S.Created)
 def created(cur: Cursor, e: S.Created, position: int) -> None:
-    cur.execute(
-        "INSERT INTO standards_view (tenant_id, id, title, category, question, weight,"
-        " severity, initiative_template, status, version, created_position)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'active', %s, %s)",
-        (
-            e.tenant_id,
-            e.originator_id,
-            e.title,
-            e.category,
-            e.question,
-            e.weight,
-            e.severity,
-            _json(e.initiative_template),
-            e.originator_version,
-            position,
-        ),
+    standards_view.insert(
+        {
+            "tenant_id": e.tenant_id,
+            "id": e.originator_id,
+            "title": e.title,
+            "category": e.category,
+            "question": e.question,
+            "weight": e.weight,
+            "severity": e.severity,
+            "initiative_template": _json(e.initiative_template),
+            "status": "active",
+            "version": e.originator_version,
+            "created_position": position,
+        }
     )
 
 
 @projection.on(S.Retitled)
 def retitled(cur: Cursor, e: S.Retitled, position: int) -> None:
-    _set(cur, e, "title", e.title)
+    _set(e, "title", e.title)
 
 
 @projection.on(S.Recategorized)
 def recategorized(cur: Cursor, e: S.Recategorized, position: int) -> None:
-    _set(cur, e, "category", e.category)
+    _set(e, "category", e.category)
 
 
 @projection.on(S.Reworded)
 def reworded(cur: Cursor, e: S.Reworded, position: int) -> None:
-    _set(cur, e, "question", e.question)
+    _set(e, "question", e.question)
 
 
 @projection.on(S.Reweighted)
 def reweighted(cur: Cursor, e: S.Reweighted, position: int) -> None:
-    _set(cur, e, "weight", e.weight)
+    _set(e, "weight", e.weight)
 
 
 @projection.on(S.SeverityChanged)
 def severity_changed(cur: Cursor, e: S.SeverityChanged, position: int) -> None:
-    _set(cur, e, "severity", e.severity)
+    _set(e, "severity", e.severity)
 
 
 @projection.on(S.TemplateChanged)
 def template_changed(cur: Cursor, e: S.TemplateChanged, position: int) -> None:
-    _set(cur, e, "initiative_template", _json(e.initiative_template))
+    _set(e, "initiative_template", _json(e.initiative_template))
 
 
 @projection.on(S.Retired)
 def retired(cur: Cursor, e: S.Retired, position: int) -> None:
-    _set(cur, e, "status", "retired")
+    _set(e, "status", "retired")
 
 
 # ---------------------------------------------------------------- queries

@@ -47,98 +47,94 @@ projection.ddl = (
 )
 
 
-def _touch(cur: Cursor, e: Any, sets: str = "", **values: Any) -> None:
-    prefix = f"{sets}, " if sets else ""
-    cur.execute(
-        f"UPDATE strategies_view SET {prefix}version = %(v)s, updated_at = %(at)s"
-        " WHERE id = %(id)s",
-        {**values, "v": e.originator_version, "at": e.timestamp, "id": e.originator_id},
+strategies_view = projection.buffered("strategies_view")
+goals_view = projection.buffered("strategy_goals_view")
+
+
+def _touch(e: Any, **values: Any) -> None:
+    strategies_view.set(
+        e.originator_id, **values, version=e.originator_version, updated_at=e.timestamp
     )
 
 
 @projection.on(Strategy.Created)
 def created(cur: Cursor, e: Strategy.Created, position: int) -> None:
-    cur.execute(
-        "INSERT INTO strategies_view (tenant_id, client_id, id, title, vision, status, version,"
-        " created_position, created_at, updated_at)"
-        " VALUES (%s, %s, %s, %s, %s, 'draft', %s, %s, %s, %s)",
-        (
-            e.tenant_id,
-            e.client_id,
-            e.originator_id,
-            e.title,
-            e.vision,
-            e.originator_version,
-            position,
-            e.timestamp,
-            e.timestamp,
-        ),
-    )
-
-
-def _goal(cur: Cursor, e: Any, **values: Any) -> None:
-    sets = ", ".join(f"{k} = %({k})s" for k in values)
-    cur.execute(
-        f"UPDATE strategy_goals_view SET {sets} WHERE id = %(gid)s", {**values, "gid": e.goal_id}
+    strategies_view.insert(
+        {
+            "tenant_id": e.tenant_id,
+            "client_id": e.client_id,
+            "id": e.originator_id,
+            "title": e.title,
+            "vision": e.vision,
+            "status": "draft",
+            "active_goals": 0,
+            "retired_goals": 0,
+            "principles": 0,
+            "version": e.originator_version,
+            "created_position": position,
+            "created_at": e.timestamp,
+            "updated_at": e.timestamp,
+        }
     )
 
 
 @projection.on(Strategy.GoalAdded)
 def goal_added(cur: Cursor, e: Strategy.GoalAdded, position: int) -> None:
-    cur.execute(
-        "INSERT INTO strategy_goals_view (tenant_id, client_id, strategy_id, id, title,"
-        " description, priority, status, created_position)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, 'active', %s)",
-        (
-            e.tenant_id,
-            e.client_id,
-            e.originator_id,
-            e.goal_id,
-            e.title,
-            e.description,
-            e.priority,
-            position,
-        ),
+    goals_view.insert(
+        {
+            "tenant_id": e.tenant_id,
+            "client_id": e.client_id,
+            "strategy_id": e.originator_id,
+            "id": e.goal_id,
+            "title": e.title,
+            "description": e.description,
+            "priority": e.priority,
+            "status": "active",
+            "created_position": position,
+        }
     )
-    _touch(cur, e, "active_goals = active_goals + 1")
+    strategies_view.add(e.originator_id, active_goals=1)
+    _touch(e)
 
 
 @projection.on(Strategy.GoalRetired)
 def goal_retired(cur: Cursor, e: Strategy.GoalRetired, position: int) -> None:
-    _goal(cur, e, status="retired")
-    _touch(cur, e, "active_goals = active_goals - 1, retired_goals = retired_goals + 1")
+    goals_view.set(e.goal_id, status="retired")
+    strategies_view.add(e.originator_id, active_goals=-1, retired_goals=1)
+    _touch(e)
 
 
 @projection.on(Strategy.PrincipleAdded)
 def principle_added(cur: Cursor, e: Any, position: int) -> None:
-    _touch(cur, e, "principles = principles + 1")
+    strategies_view.add(e.originator_id, principles=1)
+    _touch(e)
 
 
 @projection.on(Strategy.GoalRetitled)
 def goal_retitled(cur: Cursor, e: Strategy.GoalRetitled, position: int) -> None:
-    _goal(cur, e, title=e.title, description=e.description)
-    _touch(cur, e)
+    goals_view.set(e.goal_id, title=e.title, description=e.description)
+    _touch(e)
 
 
 @projection.on(Strategy.GoalReprioritized)
 def goal_reprioritized(cur: Cursor, e: Strategy.GoalReprioritized, position: int) -> None:
-    _goal(cur, e, priority=e.priority)
-    _touch(cur, e)
+    goals_view.set(e.goal_id, priority=e.priority)
+    _touch(e)
 
 
 @projection.on(Strategy.Adopted)
 def adopted(cur: Cursor, e: Any, position: int) -> None:
-    _touch(cur, e, "status = 'active'")
+    _touch(e, status="active")
 
 
 @projection.on(Strategy.Superseded)
 def superseded(cur: Cursor, e: Any, position: int) -> None:
-    _touch(cur, e, "status = 'superseded'")
+    _touch(e, status="superseded")
 
 
 @projection.on(Strategy.Archived)
 def archived(cur: Cursor, e: Any, position: int) -> None:
-    _touch(cur, e, "status = 'archived'")
+    _touch(e, status="archived")
 
 
 # ---------------------------------------------------------------- queries

@@ -193,10 +193,17 @@ def cmd_projections(settings: Settings, args: argparse.Namespace) -> int:
             for s in c.runner.status():
                 _print_status(s)
             return 0
-        from projections.rebuild import RebuildRunning, rebuild
+        from projections.rebuild import RebuildRunning, rebuild_many
 
-        if args.name not in c.runner.by_name:
-            return _fail(f"no projection {args.name!r}; known: {', '.join(c.runner.by_name)}")
+        if args.action == "retry":
+            names = [args.name]
+        else:
+            names = list(c.runner.by_name) if args.all else args.names
+        if not names:
+            return _fail("name the projections to rebuild, or --all")
+        for name in names:
+            if name not in c.runner.by_name:
+                return _fail(f"no projection {name!r}; known: {', '.join(c.runner.by_name)}")
         if args.action == "retry":
             result = c.runner.retry(args.name)
             print(
@@ -205,7 +212,7 @@ def cmd_projections(settings: Settings, args: argparse.Namespace) -> int:
             )
             return 0
         try:
-            rebuild(c.runner, args.name, progress=True)
+            rebuild_many(c.runner, names, progress=True)
         except RebuildRunning as exc:
             return _fail(str(exc))
         return 0
@@ -268,8 +275,11 @@ def parser() -> argparse.ArgumentParser:
     projections = sub.add_parser("projections", help="read-model status and rebuilds")
     psub = projections.add_subparsers(dest="action", required=True)
     psub.add_parser("status").set_defaults(run=cmd_projections)
-    rebuild = psub.add_parser("rebuild")
-    rebuild.add_argument("name")
+    rebuild = psub.add_parser(
+        "rebuild", help="rebuild projections together, in one pass over the log"
+    )
+    rebuild.add_argument("names", nargs="*", metavar="NAME")
+    rebuild.add_argument("--all", action="store_true", help="every projection")
     rebuild.set_defaults(run=cmd_projections)
     retry = psub.add_parser("retry", help="fold the projection's parked events again")
     retry.add_argument("name")
