@@ -156,7 +156,7 @@ def main() -> None:
         history = ok(plans_history.sync(plan_id, client=api), "history")
         print("plan history: " + ", ".join(str(item.type_) for item in history.items))
         rows = ok(portfolio.sync(client=api, min_position=position), "portfolio")
-        print(f"portfolio clients: {len(rows['items'])}")
+        print(f"portfolio clients: {len(rows.items)}")
         print(f"budget lines: {len(with_line.lines)}")
 
 
