@@ -144,7 +144,20 @@ class IdleCheck:
     the pool for a while: one that was in use a moment ago is known to work, and under load
     that is every checkout, so busy requests pay no extra round trip (a per-checkout check
     cost a fifth of a list's time), while a connection that idled through a database restart
-    is still replaced before anyone gets it."""
+    is still replaced before anyone gets it.
+
+    `watch` notes when a connection comes back by wrapping the pool's `putconn`, not with the
+    pool's `reset` callback: a pool with one hands every returned connection to its worker
+    thread, a thread hop per transaction before the next request may have it."""
+
+    def watch(self, pool: ConnectionPool[Any]) -> None:
+        putconn = pool.putconn
+
+        def noted_putconn(conn: Any) -> None:
+            self.returned(conn)
+            putconn(conn)
+
+        pool.putconn = noted_putconn  # type: ignore[method-assign]
 
     def __init__(self, after: float = 2.0) -> None:
         self.after = after
@@ -187,9 +200,9 @@ class Database:
             open=False,
             timeout=10,
             check=self._idle.check,
-            reset=self._idle.returned,
         )
         self.availability.guard(self.pool)
+        self._idle.watch(self.pool)
 
     def open(self) -> None:
         self.pool.open(wait=True, timeout=10)

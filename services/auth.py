@@ -138,6 +138,23 @@ def recently_verified(authorization: str | None) -> Principal | None:
     return _logged(known) if known is not None else None
 
 
+_IN_SCOPE = "techplan.principal"
+
+
+def note_principal(scope: Any, authorization: str, principal: Principal) -> None:
+    """Keep a request's verified principal in its ASGI scope, so that what verified it first
+    (the rate limits' middleware) spares the `principal` dependency a second digest."""
+    scope.setdefault("state", {})[_IN_SCOPE] = (authorization, principal)
+
+
+def noted_principal(scope: Any, authorization: str | None) -> Principal | None:
+    noted = scope.get("state", {}).get(_IN_SCOPE)
+    if noted is None or noted[0] != authorization:
+        return None
+    principal: Principal = noted[1]
+    return principal
+
+
 def authenticate(db: Database, authorization: str | None) -> Principal:
     digest = _digest(authorization)
     known = VERIFIED.get(digest)

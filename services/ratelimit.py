@@ -3,9 +3,13 @@
 `ratelimit_middleware` counts every request that carries a valid API key (API.md "Limits and
 fairness": `TECHPLAN_RATE_LIMIT`, `TECHPLAN_TENANT_RATE_LIMIT`).
 
-Built on `limits` (moving window in Redis, one Lua script a hit). "N per second, bursts of
-twice that" is a moving window of 2N requests in any two seconds: a quiet key may spend its
-burst at once, a busy one averages N a second.
+A moving window in Redis, as `limits` keeps it (a list of timestamps per key and limit, under
+`limits`' own key names, so processes of either kind count together), checked and counted for
+the key and its tenant in one Lua script: one round trip a request, which also returns what
+the RateLimit headers say (`limits`' API takes four: a hit and a window read per limit, a
+fifth of a list's time). A request the tenant refuses is not counted against its key either.
+"N per second, bursts of twice that" is a moving window of 2N requests in any two seconds: a
+quiet key may spend its burst at once, a busy one averages N a second.
 
 Redis is not on the write path of a command, so it must not stop one: when Redis does not
 answer within a few hundred milliseconds, requests pass unlimited, Redis is left alone for a
@@ -20,16 +24,14 @@ import math
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import anyio.to_thread
 from limits import RateLimitItem, RateLimitItemPerSecond
-from limits.aio.storage import RedisStorage
-from limits.aio.strategies import MovingWindowRateLimiter
 from litestar.types import ASGIApp
+from redis.asyncio import Redis
 
 from infra.metrics import RATE_LIMITED
-from services.auth import KEY_PREFIX, authenticate, recently_verified
+from services.auth import KEY_PREFIX, authenticate, note_principal, recently_verified
 from services.errors import Unauthorized
 from services.settings import Settings
 
@@ -61,21 +63,67 @@ class Verdict:
         }
 
 
+# KEYS: one list per limit; ARGV: now, then each limit's amount and expiry (seconds).
+# Refused by the first limit whose window is full (nothing counted); else one entry pushed on
+# every list. Returns the refusing limit's number (0: none), then per limit the entries in its
+# window and the oldest of them (limits' acquire_moving_window.lua and moving_window.lua).
+_HIT = """
+local now = tonumber(ARGV[1])
+local n = #KEYS
+local refused = 0
+for i = 1, n do
+  local amount = tonumber(ARGV[2 * i])
+  local expiry = tonumber(ARGV[2 * i + 1])
+  local entry = redis.call('lindex', KEYS[i], amount - 1)
+  if entry and tonumber(entry) >= now - expiry then
+    refused = i
+    break
+  end
+end
+if refused == 0 then
+  for i = 1, n do
+    redis.call('lpush', KEYS[i], now)
+    redis.call('ltrim', KEYS[i], 0, tonumber(ARGV[2 * i]) - 1)
+    redis.call('expire', KEYS[i], tonumber(ARGV[2 * i + 1]))
+  end
+end
+local out = {refused}
+for i = 1, n do
+  local since = now - tonumber(ARGV[2 * i + 1])
+  local low, high, found = 0, tonumber(ARGV[2 * i]) - 1, nil
+  while low <= high do
+    local mid = math.floor((low + high) / 2)
+    local value = tonumber(redis.call('lindex', KEYS[i], mid))
+    if value and value >= since then
+      found = mid
+      low = mid + 1
+    else
+      high = mid - 1
+    end
+  end
+  if found then
+    table.insert(out, found + 1)
+    table.insert(out, redis.call('lindex', KEYS[i], found))
+  else
+    table.insert(out, 0)
+    table.insert(out, tostring(now))
+  end
+end
+return out
+"""
+
+
 class RateLimits:
     """`per_key` and `per_tenant` are requests per second; 0 turns that limit off."""
 
     def __init__(self, redis_url: str, *, prefix: str, per_key: int, per_tenant: int) -> None:
         self.key_item = _item(per_key)
         self.tenant_item = _item(per_tenant)
-        self.storage = RedisStorage(
-            _limits_uri(redis_url),
-            implementation="redispy",
-            key_prefix=f"{prefix}:ratelimit",
-            wrap_exceptions=True,
-            socket_timeout=TIMEOUT,
-            socket_connect_timeout=TIMEOUT,
+        self.prefix = f"{prefix}:ratelimit"
+        self.redis: Redis = Redis.from_url(
+            redis_url, socket_timeout=TIMEOUT, socket_connect_timeout=TIMEOUT
         )
-        self.limiter = MovingWindowRateLimiter(self.storage)
+        self.script = self.redis.register_script(_HIT)
         self._resting_until = 0.0
         self._warned_at = 0.0
 
@@ -87,29 +135,34 @@ class RateLimits:
         """Count one request of the key; None when limiting is off or Redis is away."""
         if not self.enabled or time.monotonic() < self._resting_until:
             return None
-        try:
-            verdicts = []
+        limits = [
+            (item, scope, f"{self.prefix}:{item.key_for(scope, who)}")
             for item, scope, who in (
                 (self.key_item, "key", key_id),
                 (self.tenant_item, "tenant", tenant_id),
-            ):
-                if item is None:
-                    continue
-                allowed = await self.limiter.hit(item, scope, who)
-                verdict = await self._verdict(item, scope, who, allowed)
-                if not allowed:
-                    RATE_LIMITED.labels(scope).inc()
-                    return verdict
-                verdicts.append(verdict)
-        except Exception as exc:  # any storage failure: pass, and rest Redis for a moment
+            )
+            if item is not None
+        ]
+        now = time.time()
+        args: list[float] = [now]
+        for item, _, _ in limits:
+            args += [item.amount, item.get_expiry()]
+        try:
+            answer = await self.script(keys=[key for _, _, key in limits], args=args)
+        except Exception as exc:  # any failure of Redis: pass, and rest it for a moment
             self._rest(exc)
             return None
+        refused = int(answer[0])
+        verdicts = []
+        for i, (item, scope, _) in enumerate(limits):
+            count, oldest = int(answer[1 + 2 * i]), float(answer[2 + 2 * i])
+            reset = max(math.ceil(oldest + item.get_expiry() - time.time()), 0)
+            verdict = Verdict(refused != i + 1, item.amount, item.amount - count, reset, scope)
+            if refused == i + 1:
+                RATE_LIMITED.labels(scope).inc()
+                return verdict
+            verdicts.append(verdict)
         return min(verdicts, key=lambda v: v.remaining)
-
-    async def _verdict(self, item: RateLimitItem, scope: str, who: str, allowed: bool) -> Verdict:
-        stats = await self.limiter.get_window_stats(item, scope, who)
-        reset = max(math.ceil(stats.reset_time - time.time()), 0)
-        return Verdict(allowed, item.amount, stats.remaining, reset, scope)
 
     def _rest(self, exc: Exception) -> None:
         now = time.monotonic()
@@ -119,18 +172,14 @@ class RateLimits:
             log.warning("rate limits are off while Redis does not answer: %s", type(exc).__name__)
 
     async def close(self) -> None:
-        # limits keeps a redis-py client; close its connections with the app.
-        client = getattr(self.storage, "bridge", None)
-        storage = getattr(client, "storage", None)
-        if storage is not None and hasattr(storage, "aclose"):
-            await storage.aclose()
+        await self.redis.aclose()
 
 
 def ratelimit_middleware(app: ASGIApp) -> ASGIApp:
     """Count every request that carries a valid API key against its key's and its tenant's
     limits (services/ratelimit.py): past one, 429 problem+json with Retry-After; every answer
     to a counted request carries the RateLimit headers. The key is looked up as the
-    `principal` dependency looks it up, so the dependency then finds it verified."""
+    `principal` dependency looks it up, and left in the scope for it (`note_principal`)."""
 
     async def middleware(scope: Any, receive: Any, send: Any) -> None:
         limits: RateLimits | None = getattr(scope["app"].state, "rate_limits", None)
@@ -151,6 +200,7 @@ def ratelimit_middleware(app: ASGIApp) -> ASGIApp:
         except Unauthorized:  # the app answers 401 itself
             await app(scope, receive, send)
             return
+        note_principal(scope, authorization, principal)
         verdict = await limits.hit(str(principal.key_id), str(principal.tenant_id))
         if verdict is None:  # Redis away: pass unlimited
             await app(scope, receive, send)
@@ -219,13 +269,3 @@ def _item(per_second: int) -> RateLimitItem | None:
     if per_second <= 0:
         return None
     return RateLimitItemPerSecond(per_second * WINDOW, WINDOW)
-
-
-def _limits_uri(redis_url: str) -> str:
-    """`limits` names its async Redis schemes `async+redis://` and `async+redis+unix://`."""
-    scheme = urlsplit(redis_url).scheme
-    if scheme == "unix":
-        return "async+redis+unix" + redis_url[len("unix") :]
-    if scheme in {"redis", "rediss"}:
-        return f"async+{redis_url}"
-    raise ValueError(f"REDIS_URL must be redis://, rediss:// or unix://, got {scheme}://")

@@ -48,23 +48,21 @@ def request_timeout_middleware(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         limit: float = scope["app"].state.container.settings.request_timeout
-        started = asyncio.Event()
-        abandoned = False
+        started = abandoned = False
 
         async def guarded_send(message: Any) -> None:
+            nonlocal started
             if abandoned:
                 return  # the client already has its 503
             if message["type"] == "http.response.start":
-                started.set()
+                started = True
             await send(message)
 
         work = asyncio.ensure_future(app(scope, receive, guarded_send))
-        waiting = asyncio.ensure_future(started.wait())
-        try:
-            await asyncio.wait({work, waiting}, timeout=limit, return_when="FIRST_COMPLETED")
-        finally:
-            waiting.cancel()
-        if work.done() or started.is_set():
+        # One task a request, not two: a response started before the limit is let finish
+        # however long its body takes, so waiting for the work itself decides the same.
+        await asyncio.wait({work}, timeout=limit)
+        if work.done() or started:
             await work  # streaming bodies are not limited, only the wait for an answer
             return
         abandoned = True

@@ -23,7 +23,7 @@ from infra import logs
 from infra.db import Cursor
 from projections.roadmap import client_calendar
 from services.api.responses import Out, typed
-from services.auth import READ, Principal, authenticate, recently_verified
+from services.auth import READ, Principal, authenticate, noted_principal, recently_verified
 from services.bootstrap import Container
 from services.commands.context import Context
 from services.errors import BadRequest, Invalid, NotFound, PreconditionFailed
@@ -42,10 +42,10 @@ def provide_container(state: State) -> Container:
 async def provide_principal(
     request: Request[Any, Any, Any], container: NamedDependency[Container]
 ) -> Principal:
-    """A key verified a moment ago is known without I/O; otherwise it is looked up in a
-    worker thread."""
+    """A key verified a moment ago is known without I/O (verified already in this request by
+    the rate limits, or in an earlier one); otherwise it is looked up in a worker thread."""
     authorization = request.headers.get("authorization")
-    known = recently_verified(authorization)
+    known = noted_principal(request.scope, authorization) or recently_verified(authorization)
     if known is not None:
         return known
     return await anyio.to_thread.run_sync(authenticate, container.db, authorization)

@@ -102,3 +102,37 @@ async def test_zero_turns_limiting_off(limits: Any) -> None:
 async def test_without_redis_requests_pass(limits: Any) -> None:
     limiter = limits(per_key=1, per_tenant=1, url="redis://127.0.0.1:1/0")
     assert [await limiter.hit("k", "t") for _ in range(5)] == [None] * 5
+
+
+async def test_a_request_the_tenant_refuses_is_not_counted_against_its_key(limits: Any) -> None:
+    limiter = limits(per_key=2, per_tenant=1)  # key: 4 in two seconds, tenant: 2
+    assert await hits(limiter, 2, "k", "t") == [True, True]
+    refused = await limiter.hit("k", "t")
+    assert refused is not None and not refused.allowed and refused.scope == "tenant"
+    alone = limits(per_key=2, per_tenant=0, prefix=limiter.prefix.removesuffix(":ratelimit"))
+    verdict = await alone.hit("k", "t")
+    assert verdict is not None and verdict.allowed and verdict.remaining == 1
+
+
+async def test_the_windows_are_those_limits_itself_keeps(limits: Any) -> None:
+    """A process still counting with `limits`' own strategy (a rolling upgrade) shares them."""
+    from limits import RateLimitItemPerSecond
+    from limits.aio.storage import RedisStorage
+    from limits.aio.strategies import MovingWindowRateLimiter
+
+    limiter = limits(per_key=3, per_tenant=0)
+    storage = RedisStorage(
+        f"async+{REDIS_URL}", implementation="redispy", key_prefix=limiter.prefix
+    )
+    other = MovingWindowRateLimiter(storage)
+    item = RateLimitItemPerSecond(6, 2)
+    assert all([await other.hit(item, "key", "k") for _ in range(4)])
+    verdict = await limiter.hit("k", "t")
+    assert verdict is not None and verdict.allowed and verdict.remaining == 1
+    try:
+        assert await other.hit(item, "key", "k")  # the sixth
+        refused = await limiter.hit("k", "t")
+        assert refused is not None and not refused.allowed and refused.remaining == 0
+        assert (await other.get_window_stats(item, "key", "k")).remaining == 0
+    finally:
+        await storage.bridge.storage.aclose()
