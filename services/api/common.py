@@ -48,7 +48,7 @@ async def provide_principal(
     known = noted_principal(request.scope, authorization) or recently_verified(authorization)
     if known is not None:
         return known
-    return await anyio.to_thread.run_sync(authenticate, container.db, authorization)
+    return await container.db.run(authenticate, container.db, authorization)
 
 
 def provide_context(
@@ -211,14 +211,15 @@ async def in_thread(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
 async def tenant_read(
     c: Container, principal: Principal, query: Callable[..., T], /, *args: Any, **kwargs: Any
 ) -> T:
-    """`query(cur, *args, **kwargs)` on the read models (a replica's if one is set), in a
-    worker thread, under the tenant's RLS."""
+    """`query(cur, *args, **kwargs)` on the read models (a replica's if one is set), in one
+    of its pool's threads, under the tenant's RLS."""
+    db = c.read_db
 
     def read() -> T:
-        with c.read_db.tenant_tx(principal.tenant_id) as cur:
+        with db.tenant_tx(principal.tenant_id) as cur:
             return query(cur, *args, **kwargs)
 
-    return await anyio.to_thread.run_sync(read)
+    return await db.run(read)
 
 
 async def client_list(

@@ -136,3 +136,14 @@ async def test_the_windows_are_those_limits_itself_keeps(limits: Any) -> None:
         assert (await other.get_window_stats(item, "key", "k")).remaining == 0
     finally:
         await storage.bridge.storage.aclose()
+
+
+async def test_concurrent_hits_sent_together_are_counted_one_by_one(limits: Any) -> None:
+    import asyncio
+
+    limiter = limits(per_key=5, per_tenant=0)  # 10 in two seconds
+    verdicts = await asyncio.gather(*(limiter.hit("k", "t") for _ in range(25)))
+    assert all(v is not None for v in verdicts)
+    allowed = [v for v in verdicts if v is not None and v.allowed]
+    assert len(allowed) == 10
+    assert sorted(v.remaining for v in allowed) == list(range(10))
