@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Protocol
 from uuid import UUID
 
 from eventsourcing.application import Application, Cache, LRUCache
-from eventsourcing.persistence import JSONTranscoder, StoredEvent, Transcoding
+from eventsourcing.persistence import JSONTranscoder, StoredEvent, Transcoding, UUIDAsHex
 from eventsourcing.popo import POPOApplicationRecorder
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresRecorder
 from eventsourcing.utils import Environment, get_topic
@@ -26,16 +26,45 @@ from domain.catalogue import AGGREGATES
 from domain.shared import Actor, TechplanEvent
 from infra.db import Availability, confirm_commit
 
+SEEN = 50_000  # values each decoding transcoding remembers
+
 
 class ActorAsDict(Transcoding):
     type = Actor
     name = "actor"
 
+    def __init__(self) -> None:
+        self._seen: dict[tuple[tuple[str, str], ...], Actor] = {}
+
     def encode(self, obj: Actor) -> dict[str, str]:
         return obj.as_dict()
 
     def decode(self, data: dict[str, str]) -> Actor:
-        return Actor(**data)
+        # The same few actors over and over: the same (frozen) object for each.
+        key = tuple(data.items())
+        found = self._seen.get(key)
+        if found is None:
+            if len(self._seen) >= SEEN:
+                self._seen.clear()
+            found = self._seen[key] = Actor(**data)
+        return found
+
+
+class RememberingUUIDAsHex(UUIDAsHex):
+    """The library's UUID transcoding, which remembers the UUIDs it decoded: a log names the
+    same tenants, clients and items over and over, and parsing one is most of decoding it
+    (a UUID is immutable, so one object serves every event that names it)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, UUID] = {}
+
+    def decode(self, data: str) -> UUID:
+        found = self._seen.get(data)
+        if found is None:
+            if len(self._seen) >= SEEN:
+                self._seen.clear()
+            found = self._seen[data] = UUID(data)
+        return found
 
 
 @dataclass(frozen=True)
@@ -125,6 +154,7 @@ class EventStore(Application[UUID]):
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
+        transcoder.register(RememberingUUIDAsHex())
         transcoder.register(ActorAsDict())
 
     def forget_cached(self) -> None:

@@ -4,6 +4,7 @@ reads each client's latest completed score here (projections/portfolio.py)."""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -16,6 +17,7 @@ from domain.scoring import Result, Scored, score
 from domain.shared import rfc3339
 from infra.db import Cursor
 from projections.base import Projection
+from projections.writes import insert_rows
 
 A = Assessment
 
@@ -54,88 +56,156 @@ projection.ddl = (
 )
 
 
-def _rescore(cur: Cursor, e: Any) -> None:
-    cur.execute(
-        "SELECT category, weight, result, initiative_id FROM assessment_items_view"
-        " WHERE assessment_id = %s ORDER BY seq",
-        (e.originator_id,),
-    )
-    rows = cur.fetchall()
-    items = [
-        Scored(
-            Category(r["category"]),
-            r["weight"],
-            None if r["result"] is None else Result(r["result"]),
-        )
-        for r in rows
-    ]
-    cur.execute(
-        "UPDATE assessments_view SET score = %s, answered = %s, findings_proposed = %s,"
-        " version = %s WHERE id = %s",
-        (
-            Jsonb(score(items)),
-            sum(r["result"] is not None for r in rows),
-            sum(r["initiative_id"] is not None for r in rows),
-            e.originator_version,
+assessments_view = projection.buffered("assessments_view")
+ITEM_COLUMNS = (
+    "tenant_id",
+    "assessment_id",
+    "standard_id",
+    "seq",
+    "category",
+    "weight",
+    "result",
+    "initiative_id",
+)
+
+
+class Items:
+    """The items of the assessments a batch touches, in their order (`seq`), as the batch
+    leaves them: read once per batch (or made by the batch), scored in memory, and written
+    at the flush, each changed item once."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def begin(self) -> None:
+        self._local.items = {}  # assessment id -> its items (dicts of ITEM_COLUMNS)
+        self._local.created = []  # ids of the assessments made in the batch
+        self._local.changed = {}  # (assessment id, standard id) -> item made before
+
+    def create(self, e: A.Created) -> None:
+        self._local.items[e.originator_id] = [
+            dict(
+                zip(
+                    ITEM_COLUMNS,
+                    (
+                        e.tenant_id,
+                        e.originator_id,
+                        UUID(i["standard_id"]),
+                        n,
+                        i["category"],
+                        i["weight"],
+                        None,
+                        None,
+                    ),
+                    strict=True,
+                )
+            )
+            for n, i in enumerate(e.items)
+        ]
+        self._local.created.append(e.originator_id)
+
+    def of(self, cur: Cursor, assessment_id: UUID) -> list[dict[str, Any]]:
+        items: dict[UUID, list[dict[str, Any]]] = self._local.items
+        found = items.get(assessment_id)
+        if found is None:
+            cur.execute(
+                f"SELECT {', '.join(ITEM_COLUMNS)} FROM assessment_items_view"
+                " WHERE assessment_id = %s ORDER BY seq",
+                (assessment_id,),
+            )
+            found = items[assessment_id] = cur.fetchall()
+        return found
+
+    def change(self, cur: Cursor, e: Any, **values: Any) -> None:
+        """Set the item's columns (nothing when the assessment has no such item), then the
+        assessment's score and counts."""
+        standard_id = e.standard_id if isinstance(e.standard_id, UUID) else UUID(e.standard_id)
+        items = self.of(cur, e.originator_id)
+        for item in items:
+            if item["standard_id"] == standard_id:
+                item.update(values)
+                self._local.changed[(e.originator_id, standard_id)] = item
+        scored = [
+            Scored(
+                Category(i["category"]),
+                i["weight"],
+                None if i["result"] is None else Result(i["result"]),
+            )
+            for i in items
+        ]
+        assessments_view.set(
             e.originator_id,
-        ),
-    )
+            score=Jsonb(score(scored)),
+            answered=sum(i["result"] is not None for i in items),
+            findings_proposed=sum(i["initiative_id"] is not None for i in items),
+            version=e.originator_version,
+        )
+
+    def flush(self, cur: Cursor) -> None:
+        items, created, changed = self._local.items, self._local.created, self._local.changed
+        self.begin()
+        made = [tuple(i.values()) for a in created for i in items[a]]
+        insert_rows(cur, "assessment_items_view", ITEM_COLUMNS, made)
+        made_now = set(created)
+        changed = [i for (assessment_id, _), i in changed.items() if assessment_id not in made_now]
+        if changed:
+            cur.executemany(
+                "UPDATE assessment_items_view SET result = %s, initiative_id = %s"
+                " WHERE assessment_id = %s AND standard_id = %s",
+                [
+                    (i["result"], i["initiative_id"], i["assessment_id"], i["standard_id"])
+                    for i in changed
+                ],
+            )
+
+
+items_view = Items()
+projection.writes.append(items_view)
 
 
 @projection.on(A.Created)
 def created(cur: Cursor, e: A.Created, position: int) -> None:
     items = e.items
-    cur.execute(
-        "INSERT INTO assessments_view (tenant_id, client_id, id, title, status, score, items,"
-        " version, created_position) VALUES (%s, %s, %s, %s, 'open', %s, %s, %s, %s)",
-        (
-            e.tenant_id,
-            e.client_id,
-            e.originator_id,
-            e.title,
-            Jsonb(score([Scored(Category(i["category"]), i["weight"], None) for i in items])),
-            len(items),
-            e.originator_version,
-            position,
-        ),
+    assessments_view.insert(
+        {
+            "tenant_id": e.tenant_id,
+            "client_id": e.client_id,
+            "id": e.originator_id,
+            "title": e.title,
+            "status": "open",
+            "score": Jsonb(
+                score([Scored(Category(i["category"]), i["weight"], None) for i in items])
+            ),
+            "items": len(items),
+            "answered": 0,
+            "findings_proposed": 0,
+            "version": e.originator_version,
+            "created_position": position,
+        }
     )
-    cur.executemany(
-        "INSERT INTO assessment_items_view (tenant_id, assessment_id, standard_id, seq,"
-        " category, weight) VALUES (%s, %s, %s, %s, %s, %s)",
-        [
-            (e.tenant_id, e.originator_id, UUID(i["standard_id"]), n, i["category"], i["weight"])
-            for n, i in enumerate(items)
-        ],
-    )
+    items_view.create(e)
 
 
 @projection.on(A.Answered)
 def answered(cur: Cursor, e: A.Answered, position: int) -> None:
-    cur.execute(
-        "UPDATE assessment_items_view SET result = %s WHERE assessment_id = %s"
-        " AND standard_id = %s",
-        (e.result, e.originator_id, e.standard_id),
-    )
-    _rescore(cur, e)
+    items_view.change(cur, e, result=e.result)
 
 
 @projection.on(A.FindingProposed)
 def finding_proposed(cur: Cursor, e: A.FindingProposed, position: int) -> None:
-    cur.execute(
-        "UPDATE assessment_items_view SET initiative_id = %s WHERE assessment_id = %s"
-        " AND standard_id = %s",
-        (e.initiative_id, e.originator_id, e.standard_id),
-    )
-    _rescore(cur, e)
+    items_view.change(cur, e, initiative_id=e.initiative_id)
 
 
 @projection.on(A.Completed)
 def completed(cur: Cursor, e: A.Completed, position: int) -> None:
     # The score the completion fixed, as its event records it.
-    cur.execute(
-        "UPDATE assessments_view SET status = 'completed', score = %s, completed_at = %s,"
-        " completed_position = %s, version = %s WHERE id = %s",
-        (Jsonb(e.score), e.timestamp, position, e.originator_version, e.originator_id),
+    assessments_view.set(
+        e.originator_id,
+        status="completed",
+        score=Jsonb(e.score),
+        completed_at=e.timestamp,
+        completed_position=position,
+        version=e.originator_version,
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from domain.shared import TechplanEvent
 from infra.db import Cursor, rls
-from projections.writes import Writes
+from projections.writes import Buffer, Writes
 
 Fold = Callable[[Cursor, Any, int], None]
 
@@ -28,7 +28,7 @@ class Projection:
 
     def __init__(self) -> None:
         self.folds: dict[str, Fold] = {}
-        self.writes: list[Writes] = []
+        self.writes: list[Buffer] = []  # begun and flushed with each batch
 
     def buffered(self, table: str, key: str = "id", *, missing: str = "") -> Writes:
         """The batch's writes to `table`, merged per row and sent at the flush (writes.py)."""

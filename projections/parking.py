@@ -65,21 +65,24 @@ def describe(exc: BaseException) -> str:
 
 
 def fold_parking(
-    cur: Cursor, projection: Projection, events: Sequence[RecordedEvent], *, pipeline: bool = False
+    cur: Cursor,
+    projection: Projection,
+    events: Sequence[RecordedEvent],
+    *,
+    parked: set[UUID] | None = None,
 ) -> int:
     """Fold `events` in order, parking what cannot be folded; returns how many were parked.
-    Raises FoldFailed for a failure that is not an event's."""
+    Raises FoldFailed for a failure that is not an event's. `parked`: the aggregates known
+    to be parked in the projection (else they are read); left as it is."""
     if not events:
         return 0
-    parked = parked_among(cur, projection.name, {r.event.originator_id for r in events})
+    if parked is None:
+        parked = parked_among(cur, projection.name, {r.event.originator_id for r in events})
+    else:
+        parked = set(parked)  # _fold_each adds to it
     try:
         with cur.connection.transaction():
-            if pipeline:
-                with cur.connection.pipeline():
-                    behind = _fold_fast(cur, projection, events, parked)
-            else:
-                behind = _fold_fast(cur, projection, events, parked)
-            # Outside the pipeline: a flush may COPY (writes.py), which a pipeline cannot.
+            behind = _fold_fast(cur, projection, events, parked)
             try:
                 projection.flush(cur)
             except Exception as exc:

@@ -11,11 +11,17 @@ Each swap happens in a transaction of its own holding that projection's advisory
 tracking row: fold the last events, drop the old tables, move the new ones into `public`, and
 set the tracking position, so readers see either the old tables or the new, never a mix.
 
-Folds run in psycopg's pipeline mode here: their statements go out without waiting for each
-answer, which is most of a rebuild's time. An event that cannot be folded is parked as the
-live runner parks it (parking.py), into the rebuild's own `projection_parked`, which replaces
-the projection's parked events at the swap: a rebuild never stops at a poison event, and a
-projection's poison event holds back no other projection.
+Folds buffer their writes and send them at each batch's end, one statement per row touched
+(writes.py), by COPY while the fresh tables have no row-level security yet: their other
+indexes and their row-level security come once they are full, before the swap (until then
+only the rebuild knows of them). The rebuild's transactions do not wait for their commits to
+reach the disk: a crash loses the rebuild, not consistency, and the next one starts afresh.
+The next batch is read and decoded in a thread while one folds.
+
+An event that cannot be folded is parked as the live runner parks it (parking.py), into the
+rebuild's own `projection_parked`, which replaces the projection's parked events at the swap:
+a rebuild never stops at a poison event, and a projection's poison event holds back no other
+projection.
 """
 
 from __future__ import annotations
@@ -23,11 +29,14 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from uuid import UUID
 
 import psycopg
 
 from infra.db import Cursor, rls
 from infra.eventstore import RecordedEvent, UnreadableEvent
+from projections import parking
 from projections.base import Projection
 from projections.parking import PARKED_DDL
 from projections.runner import Runner, fold_events
@@ -99,21 +108,31 @@ def _rebuild(
     started = time.monotonic()
     position = 0
     folded = dict.fromkeys((p.name for p in projections), 0)
+    parked: dict[str, set[UUID]] = {p.name: set() for p in projections}
     loading = bulk.set(True)  # no row-level security on the fresh tables yet: COPY
-    try:
-        while True:
-            events, unreadable = runner.read_batch(position, batch)
-            with db.projector_tx() as cur:
-                for projection in projections:
-                    _use(cur, projection)
-                    folded[projection.name] += _fold(runner, cur, projection, events, unreadable)
-            position, more = _after(events, unreadable, position, batch)
-            if progress:
-                _bar(min(position, head), max(head, position), started)
-            if not more:
-                break
-    finally:
-        bulk.reset(loading)
+    # The next batch is read and decoded in a thread of its own while this one folds: it
+    # takes the interpreter while the folds wait for PostgreSQL.
+    with ThreadPoolExecutor(1, thread_name_prefix="techplan-rebuild-read") as reader:
+        try:
+            ahead = reader.submit(runner.read_batch, position, batch)
+            while True:
+                events, unreadable = ahead.result()
+                position, more = _after(events, unreadable, position, batch)
+                if more:
+                    ahead = reader.submit(runner.read_batch, position, batch)
+                with db.projector_tx() as cur:
+                    cur.execute("SET LOCAL synchronous_commit = off")
+                    for projection in projections:
+                        _use(cur, projection)
+                        folded[projection.name] += _fold(
+                            runner, cur, projection, events, unreadable, parked[projection.name]
+                        )
+                if progress:
+                    _bar(min(position, head), max(head, position), started)
+                if not more:
+                    break
+        finally:
+            bulk.reset(loading)
 
     for projection in projections:
         with db.tx() as cur:
@@ -189,12 +208,20 @@ def _fold(
     projection: Projection,
     events: Sequence[RecordedEvent],
     unreadable: UnreadableEvent | None,
+    parked: set[UUID] | None = None,
 ) -> int:
-    """Fold (and park) one batch into the projection's fresh tables: how many events."""
-    fold_events(cur, projection, events, pipeline=True)
+    """Fold (and park) one batch into the projection's fresh tables: how many events.
+    `parked`, when given, holds the aggregates parked there so far (the rebuild parks all
+    of them itself), and gains those this batch parks."""
+    if fold_events(cur, projection, events, parked=parked) and parked is not None:
+        parked |= parking.parked_among(
+            cur, projection.name, {r.event.originator_id for r in events}
+        )
     if unreadable is None:
         return len(events)
     runner.park_unreadable(cur, projection, unreadable)
+    if parked is not None and unreadable.originator_id is not None:
+        parked.add(unreadable.originator_id)
     return len(events) + 1
 
 

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from infra.db import Cursor, Database
 from infra.eventstore import EventLog, RecordedEvent, UnreadableEvent
@@ -292,8 +293,13 @@ class Reads:
 
 
 def fold_events(
-    cur: Cursor, projection: Projection, events: Sequence[RecordedEvent], *, pipeline: bool = False
+    cur: Cursor,
+    projection: Projection,
+    events: Sequence[RecordedEvent],
+    *,
+    parked: set[UUID] | None = None,
 ) -> int:
     """Fold the events in order, parking what cannot be folded; returns how many were parked.
-    A failure that is not an event's raises FoldFailed naming the batch's first position."""
-    return parking.fold_parking(cur, projection, events, pipeline=pipeline)
+    A failure that is not an event's raises FoldFailed naming the batch's first position.
+    `parked`: the aggregates known to be parked in the projection (else they are read)."""
+    return parking.fold_parking(cur, projection, events, parked=parked)

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from infra.db import Cursor
 
@@ -45,6 +45,15 @@ def insert_rows(
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})",
         rows,
     )
+
+
+class Buffer(Protocol):
+    """What a projection buffers in a batch: begun before its first fold, flushed after its
+    last, in the same transaction."""
+
+    def begin(self) -> None: ...
+
+    def flush(self, cur: Cursor) -> None: ...
 
 
 @dataclass
