@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -52,6 +53,7 @@ class LagResult:
     own_p99_ms: float
     send_p99_ms: float
     projections: int
+    cpu_ms: dict[str, float]  # CPU time per committed command: the API, the worker, PostgreSQL
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -106,6 +108,71 @@ class Positions(threading.Thread):
 
     def lowest(self) -> int:
         return min(positions[-1] for _, positions in self.seen.values())
+
+
+def _stat(pid: int) -> list[str]:
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rpartition(")")[2].split()
+
+
+def _tree(root: int) -> list[int]:
+    """`root` and its descendants (uvicorn's workers, say)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with suppress(OSError):
+                parents[int(entry)] = int(_stat(int(entry))[1])
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += [child for child, parent in parents.items() if parent == pid]
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User and system CPU time of each process still running (Linux's /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for pid in pids:
+        with suppress(OSError):
+            fields = _stat(pid)
+            found[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
+def backends(url: str) -> list[int]:
+    with psycopg.connect(url) as conn:
+        return [
+            r[0]
+            for r in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid()"
+            ).fetchall()
+        ]
+
+
+class Usage:
+    """CPU time used by the API, the worker and PostgreSQL's backends for this database
+    between `start` and `stop` (a backend that came and went in between is not counted)."""
+
+    def __init__(self, url: str, api: int, worker: int) -> None:
+        self.url, self.roots = url, {"API": api, "worker": worker}
+        self.before: dict[str, dict[int, float]] = {}
+        self.used: dict[str, float] = {}
+
+    def _now(self) -> dict[str, dict[int, float]]:
+        now = {name: cpu_seconds(_tree(pid)) for name, pid in self.roots.items()}
+        now["PostgreSQL"] = cpu_seconds(backends(self.url))
+        return now
+
+    def start(self) -> None:
+        self.before = self._now()
+
+    def stop(self) -> None:
+        for name, after in self._now().items():
+            before = self.before.get(name, {})
+            self.used[name] = sum(t - before.get(pid, 0.0) for pid, t in after.items())
 
 
 @dataclass
@@ -184,6 +251,7 @@ def measure(
     env: dict[str, str],
     workdir: Path,
     *,
+    api_pid: int,
     rate: float = 100.0,
     seconds: float = 20.0,
     warm_up: float = 2.0,
@@ -193,25 +261,40 @@ def measure(
     watcher.ready.wait(30)
     if watcher.error:
         raise watcher.error
-    worker = start_worker(env, workdir / "worker.log")
+    log = workdir / "worker.log"
+    workers = [start_worker(env, log)]
     try:
         # What the earlier figures wrote is folded first: the clock starts on a worker that
         # is up and caught up.
         target = head(url)
-        wait_for(lambda: watcher.lowest() >= target, "the worker caught up", 600)
+
+        def caught_up() -> bool:
+            if workers[-1].poll() is not None:  # e.g. no connection slot left on a shared server
+                if len(workers) == 3:
+                    raise RuntimeError(f"the worker exited: {log.read_text()[-1000:]}")
+                time.sleep(5)
+                workers.append(start_worker(env, log))
+            return watcher.lowest() >= target
+
+        wait_for(caught_up, "the worker caught up", 900)
+        usage = Usage(url, api_pid, workers[-1].pid)
+        usage.start()
         sent = asyncio.run(paced(base_url, key, plans, rate, warm_up + seconds))
         last = max((s.position or 0) for s in sent)
         with suppress(TimeoutError):  # what is not folded by then is counted as missing
             wait_for(lambda: watcher.lowest() >= last, "the worker folded the commands", 60)
         time.sleep(0.2)  # the last notifications reach the watcher
+        usage.stop()
     finally:
         watcher.stop.set()
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        worker = workers[-1]
+        if worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
     watcher.join(timeout=5)
     names = sorted(watcher.seen)
     first = sent[0].sent + warm_up
@@ -232,6 +315,7 @@ def measure(
         from_send.append((visible - s.sent) * 1000)
     span = counted[-1].sent - counted[0].sent if len(counted) > 1 else 1.0
     ok = [s for s in counted if s.position is not None]
+    committed = sum(1 for s in sent if s.position is not None)  # the warm-up's too
     answered = max((s.answered for s in ok), default=0.0) - min((s.sent for s in ok), default=0.0)
     latency = [(s.answered - s.sent) * 1000 for s in ok]
     return LagResult(
@@ -249,4 +333,5 @@ def measure(
         own_p99_ms=percentile(own, 99),
         send_p99_ms=percentile(from_send, 99),
         projections=len(names),
+        cpu_ms={k: v * 1000 / max(committed, 1) for k, v in usage.used.items()},
     )
