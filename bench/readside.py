@@ -1,13 +1,17 @@
 """Read-side benchmark: rebuild throughput and command-to-visible lag.
 
     uv run python -m bench.readside [--events 200000] [--commands 600] [--rate 20]
+        [--processes CPUS]
 
 It creates its own database owned by an ordinary role (like the tests), fills it with
 `--events` events told as clients' stories, and measures, in this one run:
 
-- a baseline: raw batched INSERTs of audit-sized rows into a plain table (rows/s);
+- a baseline: raw batched INSERTs of audit-sized rows into a plain table (rows/s), right
+  before the rebuilds and right after them (the ratios are to their mean);
 - rebuild throughput (events/s) of the audit trail alone and of all projections together
-  (every projection rebuilt from position 0 into fresh tables and swapped in);
+  (one pass over the log, each batch decoded once and folded by every projection into fresh
+  tables, swapped in at the end), in one process and split between `--processes` processes
+  by aggregate, with the CPU spent per event outside PostgreSQL and the load average;
 - command-to-visible lag under a steady stream of commands: a `techplan worker` process
   follows the log, and each command's lag is the time from its commit until every
   projection reached its position (p50, p99, max).
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import secrets
 import signal
 import statistics
@@ -40,7 +45,7 @@ from bench.workload import Workload
 from domain.plan import TechnologyPlan
 from domain.plan.initiative import LOCKED
 from domain.shared import Actor, Decision, Money
-from projections.rebuild import rebuild
+from projections.rebuild import rebuild_many
 from services.bootstrap import Container, bootstrap
 from services.schema import migrate
 from services.settings import Settings
@@ -125,14 +130,25 @@ def plan_ids(c: Container, n: int) -> list[UUID]:
     return found[:n]
 
 
-def rebuild_rate(c: Container, names: list[str], events: int) -> tuple[float, dict[str, float]]:
-    seconds: dict[str, float] = {}
-    for name in names:
-        started = time.perf_counter()
-        rebuild(c.runner, name)
-        seconds[name] = time.perf_counter() - started
-        say(f"  rebuilt {name:<11} {seconds[name]:7.1f} s  {events / seconds[name]:9,.0f} events/s")
-    return events / sum(seconds.values()), seconds
+def rebuild_rate(
+    c: Container, names: list[str], events: int, processes: int = 1
+) -> tuple[float, float, float]:
+    """Rebuild `names` together (one pass over the log, split between `processes`):
+    events/s, seconds, and the CPU seconds this process and its rebuild processes spent (the
+    rest of the time is PostgreSQL's, or other work's)."""
+    started, cpu = time.perf_counter(), _cpu()
+    rebuild_many(c.runner, names, processes=processes, settings=c.settings)
+    seconds, cpu = time.perf_counter() - started, _cpu() - cpu
+    return events / seconds, seconds, cpu
+
+
+def _cpu() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def load() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 # ---------------------------------------------------------------- lag
@@ -232,6 +248,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=200_000)
     parser.add_argument("--commands", type=int, default=600)
     parser.add_argument("--rate", type=float, default=20.0, help="commands per second")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes for the last rebuild of all projections (default: one per CPU)",
+    )
     args = parser.parse_args(argv)
 
     with own_database() as url:
@@ -246,9 +268,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(c: Container, url: str, args: argparse.Namespace) -> int:
     say(f"techplan read-side bench: {args.events:,} events, {os.cpu_count()} CPUs")
-    baseline = baseline_inserts(c, min(args.events, 200_000))
-    say(f"baseline: raw batched INSERT of audit-sized rows  {baseline:9,.0f} rows/s")
-
     workload = Workload(c.store, seed=1, tenants=20)
     started = time.perf_counter()
     workload.write(args.events, rounds=12)
@@ -256,17 +275,27 @@ def run(c: Container, url: str, args: argparse.Namespace) -> int:
     wrote = events / (time.perf_counter() - started)
     say(f"wrote {events:,} events ({wrote:,.0f} events/s through the event store)")
 
-    audit_rate, _ = rebuild_rate(c, ["audit"], events)
+    # The baseline right before and right after the rebuilds: the machine's load moves.
+    say(f"load average before the rebuilds: {load()}")
+    before = baseline_inserts(c, min(args.events, 200_000))
+    say(f"baseline: raw batched INSERT of audit-sized rows  {before:9,.0f} rows/s")
     names = list(c.runner.by_name)
-    all_rate, seconds = rebuild_rate(c, names, events)
-    say(
-        f"rebuild, audit trail alone:     {audit_rate:9,.0f} events/s"
-        f"  ({audit_rate / baseline:.2f} x baseline)"
-    )
-    say(
-        f"rebuild, all {len(names)} projections:   {all_rate:9,.0f} events/s"
-        f"  ({all_rate / baseline:.2f} x baseline; {sum(seconds.values()):.0f} s in all)"
-    )
+    runs = [("audit trail alone", ["audit"], 1), (f"all {len(names)} projections", names, 1)]
+    if args.processes > 1:
+        runs.append((f"all, {args.processes} processes", names, args.processes))
+    rates = []
+    for what, rebuilt, processes in runs:
+        rate, seconds, cpu = rebuild_rate(c, rebuilt, events, processes)
+        rates.append((what, rate, seconds, cpu))
+    after = baseline_inserts(c, min(args.events, 200_000))
+    say(f"baseline again after the rebuilds                 {after:9,.0f} rows/s")
+    baseline = (before + after) / 2
+    for what, rate, seconds, cpu in rates:
+        say(
+            f"rebuild, {what + ':':<24} {rate:9,.0f} events/s  ({rate / baseline:.2f} x baseline;"
+            f" {seconds:.0f} s, {1e6 * cpu / events:.0f} us of CPU per event outside PostgreSQL)"
+        )
+    say(f"load average after the rebuilds: {load()}")
 
     plans = plan_ids(c, 200)
     worker = start_worker(url, f"techplan-bench:{secrets.token_hex(4)}")

@@ -232,6 +232,10 @@ class EventStore(Application[UUID]):
     def decode(self, stored: StoredEvent) -> TechplanEvent:
         return self.mapper.to_domain_event(stored)  # type: ignore[return-value]
 
+    def decode_at(self, stored: StoredEvent, position: int) -> TechplanEvent:
+        """The stored event at `position`, decoded; UnreadableEvent if it does not decode."""
+        return self._decode_at(stored, position)
+
     def _decode_at(self, stored: StoredEvent, position: int) -> TechplanEvent:
         try:
             return self.decode(stored)

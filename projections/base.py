@@ -7,12 +7,13 @@ setting; only the projector's transaction (`techplan.projector = on`) sees every
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from domain.shared import TechplanEvent
 from infra.db import Cursor, rls
+from infra.eventstore import RecordedEvent
 from projections.writes import Buffer, Writes
 
 Fold = Callable[[Cursor, Any, int], None]
@@ -48,6 +49,13 @@ class Projection:
         for table in self.tables:
             statements += rls(table)
         return statements
+
+    def handled(self, events: Sequence[RecordedEvent]) -> Sequence[RecordedEvent]:
+        """The events of a batch that `fold` does anything with, in order."""
+        if type(self).fold is not Projection.fold:
+            return events
+        folds = self.folds
+        return [r for r in events if r.event.type_name() in folds]
 
     def handles(self, event: TechplanEvent) -> bool:
         """Whether `fold` does anything with the event: a projection with a `fold` of its own

@@ -114,13 +114,10 @@ def _fold_fast(
     those of parked aggregates, to park behind them."""
     projection.begin(cur)
     behind = []
-    handles = projection.handles
-    for recorded in events:
-        if recorded.event.originator_id in parked:
-            behind.append(recorded)
-            continue
-        if not handles(recorded.event):
-            continue
+    if parked:
+        behind = [r for r in events if r.event.originator_id in parked]
+        events = [r for r in events if r.event.originator_id not in parked]
+    for recorded in projection.handled(events):
         try:
             with folding(cur, projection.name, recorded.event, recorded.position):
                 projection.fold(cur, recorded.event, recorded.position)

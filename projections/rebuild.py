@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 from uuid import UUID
 
 import psycopg
@@ -40,6 +41,7 @@ from projections import parking
 from projections.base import Projection
 from projections.parking import PARKED_DDL
 from projections.runner import Runner, fold_events
+from projections.shards import fold_sharded
 from projections.writes import bulk
 
 
@@ -64,12 +66,21 @@ def rebuild(runner: Runner, name: str, *, progress: bool = False, batch: int = 2
 
 
 def rebuild_many(
-    runner: Runner, names: Sequence[str], *, progress: bool = False, batch: int = 2000
+    runner: Runner,
+    names: Sequence[str],
+    *,
+    progress: bool = False,
+    batch: int = 2000,
+    processes: int = 1,
+    settings: Any = None,
 ) -> dict[str, int]:
     """Rebuild the runner's projections `names` together, in one pass over the log; returns
-    how many events each folded. Raises RebuildRunning, rebuilding none, when another
-    process rebuilds any of them."""
+    how many events each folded. With `processes` > 1 the pass is split between that many
+    processes by aggregate (shards.py), which build their pools from `settings`. Raises
+    RebuildRunning, rebuilding none, when another process rebuilds any of them."""
     names = list(dict.fromkeys(names))
+    if processes > 1 and settings is None:
+        raise ValueError("a rebuild in several processes needs the settings to connect")
     # One rebuild per projection at a time, whichever process runs it: session locks on a
     # connection of its own, released when the rebuild ends or its process dies.
     with psycopg.connect(runner.db.url, autocommit=True) as guard:
@@ -80,7 +91,8 @@ def rebuild_many(
             ).fetchone()
             if not got or not got[0]:
                 raise RebuildRunning(f"a rebuild of {name} is already running")
-        return _rebuild(runner, [runner.by_name[n] for n in names], progress, batch)
+        projections = [runner.by_name[n] for n in names]
+        return _rebuild(runner, projections, progress, batch, processes, settings)
 
 
 def _schema(projection: Projection) -> str:
@@ -92,7 +104,12 @@ def _use(cur: Cursor, projection: Projection) -> None:
 
 
 def _rebuild(
-    runner: Runner, projections: list[Projection], progress: bool, batch: int
+    runner: Runner,
+    projections: list[Projection],
+    progress: bool,
+    batch: int,
+    processes: int,
+    settings: Any,
 ) -> dict[str, int]:
     db, log = runner.db, runner.log
     with db.tx() as cur:
@@ -106,33 +123,18 @@ def _rebuild(
 
     head = log.max_position()
     started = time.monotonic()
-    position = 0
-    folded = dict.fromkeys((p.name for p in projections), 0)
-    parked: dict[str, set[UUID]] = {p.name: set() for p in projections}
-    loading = bulk.set(True)  # no row-level security on the fresh tables yet: COPY
-    # The next batch is read and decoded in a thread of its own while this one folds: it
-    # takes the interpreter while the folds wait for PostgreSQL.
-    with ThreadPoolExecutor(1, thread_name_prefix="techplan-rebuild-read") as reader:
-        try:
-            ahead = reader.submit(runner.read_batch, position, batch)
-            while True:
-                events, unreadable = ahead.result()
-                position, more = _after(events, unreadable, position, batch)
-                if more:
-                    ahead = reader.submit(runner.read_batch, position, batch)
-                with db.projector_tx() as cur:
-                    cur.execute("SET LOCAL synchronous_commit = off")
-                    for projection in projections:
-                        _use(cur, projection)
-                        folded[projection.name] += _fold(
-                            runner, cur, projection, events, unreadable, parked[projection.name]
-                        )
-                if progress:
-                    _bar(min(position, head), max(head, position), started)
-                if not more:
-                    break
-        finally:
-            bulk.reset(loading)
+
+    def bar(done: int) -> None:
+        if progress:
+            _bar(min(done, head), max(head, done), started)
+
+    if processes > 1:
+        names = [p.name for p in projections]
+        folded = fold_sharded(settings, names, head, batch, processes, bar)
+        position = head
+        bar(position)
+    else:
+        folded, position = _fold_log(runner, projections, batch, bar)
 
     for projection in projections:
         with db.tx() as cur:
@@ -147,6 +149,55 @@ def _rebuild(
             sys.stderr.write(
                 f"rebuilt {projection.name}: {folded[projection.name]} events folded,"
                 f" at position {runner.positions()[projection.name]}\n"
+            )
+    return folded
+
+
+def _fold_log(
+    runner: Runner, projections: list[Projection], batch: int, bar: Callable[[int], None]
+) -> tuple[dict[str, int], int]:
+    """Fold the whole log into the fresh tables in this process: how many events each
+    projection folded, and the position reached."""
+    position = 0
+    folded = dict.fromkeys((p.name for p in projections), 0)
+    parked: dict[str, set[UUID]] = {p.name: set() for p in projections}
+    loading = bulk.set(True)  # no row-level security on the fresh tables yet: COPY
+    # The next batch is read and decoded in a thread of its own while this one folds: it
+    # takes the interpreter while the folds wait for PostgreSQL.
+    with ThreadPoolExecutor(1, thread_name_prefix="techplan-rebuild-read") as reader:
+        try:
+            ahead = reader.submit(runner.read_batch, position, batch)
+            while True:
+                events, unreadable = ahead.result()
+                position, more = _after(events, unreadable, position, batch)
+                if more:
+                    ahead = reader.submit(runner.read_batch, position, batch)
+                counts = fold_batch(runner, projections, events, unreadable, parked)
+                for name, count in counts.items():
+                    folded[name] += count
+                bar(position)
+                if not more:
+                    return folded, position
+        finally:
+            bulk.reset(loading)
+
+
+def fold_batch(
+    runner: Runner,
+    projections: list[Projection],
+    events: Sequence[RecordedEvent],
+    unreadable: UnreadableEvent | None,
+    parked: dict[str, set[UUID]],
+) -> dict[str, int]:
+    """Fold one batch into every projection's fresh tables, in one transaction that does not
+    wait for the disk (a crash loses the rebuild, nothing else): how many events each."""
+    folded = {}
+    with runner.db.projector_tx() as cur:
+        cur.execute("SET LOCAL synchronous_commit = off")
+        for projection in projections:
+            _use(cur, projection)
+            folded[projection.name] = _fold(
+                runner, cur, projection, events, unreadable, parked[projection.name]
             )
     return folded
 

@@ -212,7 +212,13 @@ def cmd_projections(settings: Settings, args: argparse.Namespace) -> int:
             )
             return 0
         try:
-            rebuild_many(c.runner, names, progress=True)
+            rebuild_many(
+                c.runner,
+                names,
+                progress=True,
+                processes=args.processes,
+                settings=c.settings,
+            )
         except RebuildRunning as exc:
             return _fail(str(exc))
         return 0
@@ -280,6 +286,12 @@ def parser() -> argparse.ArgumentParser:
     )
     rebuild.add_argument("names", nargs="*", metavar="NAME")
     rebuild.add_argument("--all", action="store_true", help="every projection")
+    rebuild.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="split the pass over the log between N processes, by aggregate (one per idle core)",
+    )
     rebuild.set_defaults(run=cmd_projections)
     retry = psub.add_parser("retry", help="fold the projection's parked events again")
     retry.add_argument("name")

@@ -83,8 +83,16 @@ def test_all_projections_rebuilt_together_are_the_live_ones(c: Any) -> None:
     assert live["audit"]["audit_events"] and live["budgets"]["budget_lines_view"]
     before = catalogue(c)
 
-    for batch in (2000, 61):  # one batch, and batches that split every aggregate's story
-        folded = rebuild_many(c.runner, list(c.runner.by_name), batch=batch)
+    # one batch, batches that split every aggregate's story, and the pass split between
+    # two processes by aggregate
+    for batch, processes in ((2000, 1), (61, 1), (500, 2)):
+        folded = rebuild_many(
+            c.runner,
+            list(c.runner.by_name),
+            batch=batch,
+            processes=processes,
+            settings=c.settings,
+        )
         assert folded == dict.fromkeys(c.runner.by_name, head)
         for name, tables in live.items():
             rebuilt = dump(c, name)
@@ -123,6 +131,36 @@ def test_a_poison_event_parks_in_its_own_projection_only(
             assert dump(c, name) == live[name], name
 
 
+def parked_rows(c: Any) -> list[tuple[Any, ...]]:
+    with c.db.tx() as cur:
+        cur.execute(
+            "SELECT projection, position, tenant_id, aggregate_id, error FROM projection_parked"
+            " ORDER BY projection, position"
+        )
+        return [tuple(r.values()) for r in cur.fetchall()]
+
+
+def test_an_event_that_does_not_decode_parks_its_aggregate_alike(c: Any) -> None:
+    Workload(c.store, seed=10).write(400, rounds=1)
+    plan = next(
+        r.event for r in c.store.app.read_log(0, 1000) if r.event.type_name() == "plan.created"
+    )
+    last = len(c.store.app.aggregate_events(plan.originator_id))
+    c.store.app.recorder.insert_events(
+        [StoredEvent(plan.originator_id, last + 1, "domain.gone:Gone", b"{}")]
+    )
+    Workload(c.store, seed=11).write(400, rounds=1)
+    c.runner.catch_up(limit=97)
+    live = {name: dump(c, name) for name in read_models(c)}
+    parked = parked_rows(c)
+    assert {row[0] for row in parked} == set(c.runner.by_name)
+    assert {row[3] for row in parked} == {plan.originator_id}
+    for processes in (1, 2):
+        rebuild_many(c.runner, list(c.runner.by_name), processes=processes, settings=c.settings)
+        assert parked_rows(c) == parked, processes
+        assert {name: dump(c, name) for name in read_models(c)} == live, processes
+
+
 def test_the_cli_rebuilds_all_or_some(c: Any) -> None:
     Workload(c.store, seed=9).write(300, rounds=1)
     c.runner.catch_up()
@@ -132,7 +170,7 @@ def test_the_cli_rebuilds_all_or_some(c: Any) -> None:
     assert "[##############################]" in out.stderr
     for name in c.runner.by_name:
         assert f"rebuilt {name}: " in out.stderr
-    some = techplan(c, "projections", "rebuild", "plans", "budgets")
+    some = techplan(c, "projections", "rebuild", "plans", "budgets", "--processes", "2")
     assert some.returncode == 0, some.stderr
     assert "rebuilt plans: " in some.stderr and "rebuilt budgets: " in some.stderr
     assert "rebuilt audit: " not in some.stderr
