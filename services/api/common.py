@@ -15,7 +15,6 @@ from uuid import UUID, uuid4
 import anyio.to_thread
 import msgspec
 from litestar import Request, Response
-from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 
 from domain.client import Client
@@ -34,8 +33,10 @@ P = TypeVar("P", bound=Out)
 Calendar = dict[str, Any]
 
 
-def provide_container(state: State) -> Container:
-    c: Container = state.container
+def provide_container(request: Request[Any, Any, Any]) -> Container:
+    """From the app's state, without asking Litestar for `state`: it hands a dependency a
+    deep copy of the app's state on every request."""
+    c: Container = request.app.state.container
     return c
 
 
