@@ -141,17 +141,15 @@ def recently_verified(authorization: str | None) -> Principal | None:
 _IN_SCOPE = "techplan.principal"
 
 
-def note_principal(scope: Any, authorization: str, principal: Principal) -> None:
-    """Keep a request's verified principal in its ASGI scope, so that what verified it first
-    (the rate limits' middleware) spares the `principal` dependency a second digest."""
-    scope.setdefault("state", {})[_IN_SCOPE] = (authorization, principal)
+def note_principal(scope: Any, principal: Principal) -> None:
+    """Keep the principal of a request's own Authorization header in its ASGI scope, so that
+    what verified it first (the rate limits' middleware) spares the `principal` dependency a
+    second digest and header lookup."""
+    scope.setdefault("state", {})[_IN_SCOPE] = principal
 
 
-def noted_principal(scope: Any, authorization: str | None) -> Principal | None:
-    noted = scope.get("state", {}).get(_IN_SCOPE)
-    if noted is None or noted[0] != authorization:
-        return None
-    principal: Principal = noted[1]
+def noted_principal(scope: Any) -> Principal | None:
+    principal: Principal | None = scope.get("state", {}).get(_IN_SCOPE)
     return principal
 
 

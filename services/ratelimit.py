@@ -24,6 +24,7 @@ import math
 import time
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from limits import RateLimitItem, RateLimitItemPerSecond
 from litestar.types import ASGIApp
@@ -112,6 +113,9 @@ return out
 """
 
 
+Limit = tuple[RateLimitItem, str, str]  # the item, its scope ("key", "tenant"), its list
+
+
 class RateLimits:
     """`per_key` and `per_tenant` are requests per second; 0 turns that limit off.
 
@@ -123,6 +127,7 @@ class RateLimits:
         self.tenant_item = _item(per_tenant)
         self.prefix = f"{prefix}:ratelimit"
         self.redis = RedisPipe(redis_url, timeout=TIMEOUT)
+        self._known: dict[tuple[object, object], tuple[list[Limit], list[str], list[int]]] = {}
         self._resting_until = 0.0
         self._warned_at = 0.0
 
@@ -130,24 +135,13 @@ class RateLimits:
     def enabled(self) -> bool:
         return self.key_item is not None or self.tenant_item is not None
 
-    async def hit(self, key_id: str, tenant_id: str) -> Verdict | None:
+    async def hit(self, key_id: str | UUID, tenant_id: str | UUID) -> Verdict | None:
         """Count one request of the key; None when limiting is off or Redis is away."""
         if not self.enabled or time.monotonic() < self._resting_until:
             return None
-        limits = [
-            (item, scope, f"{self.prefix}:{item.key_for(scope, who)}")
-            for item, scope, who in (
-                (self.key_item, "key", key_id),
-                (self.tenant_item, "tenant", tenant_id),
-            )
-            if item is not None
-        ]
-        now = time.time()
-        args: list[float] = [now]
-        for item, _, _ in limits:
-            args += [item.amount, item.get_expiry()]
+        limits, keys, bounds = self._limits(key_id, tenant_id)
         try:
-            answer = await self.redis.script(_HIT, [key for _, _, key in limits], args)
+            answer = await self.redis.script(_HIT, keys, [time.time(), *bounds])
         except Exception as exc:  # any failure of Redis: pass, and rest it for a moment
             self._rest(exc)
             return None
@@ -162,6 +156,27 @@ class RateLimits:
                 return verdict
             verdicts.append(verdict)
         return min(verdicts, key=lambda v: v.remaining)
+
+    def _limits(
+        self, key_id: str | UUID, tenant_id: str | UUID
+    ) -> tuple[list[Limit], list[str], list[int]]:
+        """A key's limits with their lists' names and the script's bounds (made once a key)."""
+        known = self._known.get((key_id, tenant_id))
+        if known is None:
+            limits = [
+                (item, scope, f"{self.prefix}:{item.key_for(scope, who)}")
+                for item, scope, who in (
+                    (self.key_item, "key", str(key_id)),
+                    (self.tenant_item, "tenant", str(tenant_id)),
+                )
+                if item is not None
+            ]
+            bounds = [n for item, _, _ in limits for n in (item.amount, item.get_expiry())]
+            known = (limits, [key for _, _, key in limits], bounds)
+            if len(self._known) >= 10_000:
+                self._known.clear()
+            self._known[(key_id, tenant_id)] = known
+        return known
 
     def _rest(self, exc: Exception) -> None:
         now = time.monotonic()
@@ -197,8 +212,8 @@ def ratelimit_middleware(app: ASGIApp) -> ASGIApp:
         except Unauthorized:  # the app answers 401 itself
             await app(scope, receive, send)
             return
-        note_principal(scope, authorization, principal)
-        verdict = await limits.hit(str(principal.key_id), str(principal.tenant_id))
+        note_principal(scope, principal)
+        verdict = await limits.hit(principal.key_id, principal.tenant_id)
         if verdict is None:  # Redis away: pass unlimited
             await app(scope, receive, send)
             return

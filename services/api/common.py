@@ -45,8 +45,11 @@ async def provide_principal(
 ) -> Principal:
     """A key verified a moment ago is known without I/O (verified already in this request by
     the rate limits, or in an earlier one); otherwise it is looked up in a worker thread."""
+    noted = noted_principal(request.scope)
+    if noted is not None:
+        return noted
     authorization = request.headers.get("authorization")
-    known = noted_principal(request.scope, authorization) or recently_verified(authorization)
+    known = recently_verified(authorization)
     if known is not None:
         return known
     return await container.db.run(authenticate, container.db, authorization)
