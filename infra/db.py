@@ -25,8 +25,10 @@ from typing import Any, TypeVar
 from uuid import UUID
 from weakref import WeakKeyDictionary
 
+import msgspec
 import psycopg
 from psycopg.rows import dict_row
+from psycopg.types.json import set_json_loads
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 Cursor = psycopg.Cursor[dict[str, Any]]
@@ -180,6 +182,12 @@ class IdleCheck:
             ConnectionPool.check_connection(conn)
 
 
+def _decode_json_with_msgspec(conn: psycopg.Connection[Any]) -> None:
+    """json and jsonb columns decoded by msgspec, about ten times the standard library's speed
+    (a page of audit items is fifty `changes` documents)."""
+    set_json_loads(msgspec.json.decode, conn)
+
+
 class Database:
     def __init__(
         self,
@@ -205,6 +213,7 @@ class Database:
             open=False,
             timeout=10,
             check=self._idle.check,
+            configure=_decode_json_with_msgspec,
         )
         self.availability.guard(self.pool)
         self._idle.watch(self.pool)
