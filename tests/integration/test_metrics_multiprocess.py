@@ -103,6 +103,6 @@ def test_two_api_processes_report_their_requests_together(
         server.terminate()
         server.wait(30)
         log.close()
-    # uvicorn's own lines are JSON too (every stdlib logger goes through infra/logs.py).
+    # uvicorn's own lines are JSON too (every stdlib logger goes through structlog).
     lines = [json.loads(line) for line in (tmp_path / "serve.log").read_text().splitlines()]
     assert any(line["logger"].startswith("uvicorn") for line in lines)
