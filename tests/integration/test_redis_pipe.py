@@ -88,3 +88,18 @@ async def test_a_server_that_never_answers_times_out() -> None:
         await pipe.close()
         server.close()
         await server.wait_closed()
+
+
+def test_the_pipe_works_on_uvloop() -> None:
+    """`techplan serve` runs on uvloop (uvicorn picks it), whose transports are its own."""
+    uvloop = pytest.importorskip("uvloop")
+
+    async def calls() -> list[bytes]:
+        pipe = RedisPipe(REDIS_URL, timeout=5)
+        try:
+            return list(await asyncio.gather(*(pipe.call("ECHO", str(n)) for n in range(20))))
+        finally:
+            await pipe.close()
+
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        assert runner.run(calls()) == [str(n).encode() for n in range(20)]
