@@ -7,7 +7,8 @@ A moving window in Redis, as `limits` keeps it (a list of timestamps per key and
 `limits`' own key names, so processes of either kind count together), checked and counted for
 the key and its tenant in one Lua script, which also returns what the RateLimit headers say
 (`limits`' API takes four round trips: a hit and a window read per limit, a fifth of a list's
-time). A request the tenant refuses is not counted against its key either.
+time), and for every request that came while the previous call was under way: one round trip
+serves them all. A request the tenant refuses is not counted against its key either.
 "N per second, bursts of twice that" is a moving window of 2N requests in any two seconds: a
 quiet key may spend its burst at once, a busy one averages N a second.
 
@@ -18,6 +19,7 @@ second before it is asked again, and a warning says so (at most every ten second
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import math
@@ -28,9 +30,11 @@ from uuid import UUID
 
 from limits import RateLimitItem, RateLimitItemPerSecond
 from litestar.types import ASGIApp
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from infra.metrics import RATE_LIMITED
-from infra.redis_pipe import RedisPipe
 from services.auth import KEY_PREFIX, authenticate, note_principal, recently_verified
 from services.errors import Unauthorized
 from services.settings import Settings
@@ -63,66 +67,86 @@ class Verdict:
         }
 
 
-# KEYS: one list per limit; ARGV: now, then each limit's amount and expiry (seconds). Each
-# list holds the times of the requests in its window, newest first: what has left the window
-# is dropped from the tail (each entry once), so its length is the count and its tail the
-# oldest, without searching (limits' scripts search the list, a redis call per step: at
-# thousands of requests a second that was 150 µs of Redis per request). Refused by the first
-# limit whose window is full (nothing counted); else one entry pushed on every list. Returns
-# the refusing limit's number (0: none), then per limit the entries in its window and the
-# oldest of them. The lists stay what limits' own scripts read and write.
-_HIT = """
-local now = tonumber(ARGV[1])
-local n = #KEYS
-local counts = {}
-local refused = 0
-for i = 1, n do
-  local since = now - tonumber(ARGV[2 * i + 1])
-  while true do
-    local oldest = redis.call('lindex', KEYS[i], -1)
-    if oldest and tonumber(oldest) < since then
-      redis.call('rpop', KEYS[i])
-    else
-      break
+# Hits counted in order, each exactly as alone: KEYS are every hit's lists in turn; ARGV the
+# number of hits, then per hit its time, its number of limits and each limit's amount and
+# expiry (seconds). Each list holds the times of the requests in its window, newest first:
+# what has left the window is dropped from the tail (each entry once), so its length is the
+# count and its tail the oldest, without searching (limits' scripts search the list, a redis
+# call per step: at thousands of requests a second that was 150 µs of Redis per request). A
+# hit is refused by the first limit whose window is full (nothing counted); else one entry is
+# pushed on each of its lists. Per hit the answer holds the refusing limit's number (0:
+# none), then per limit the entries in its window and the oldest of them. The lists stay
+# what limits' own scripts read and write.
+_HITS = """
+local out = {}
+local a, k = 2, 1
+for _ = 1, tonumber(ARGV[1]) do
+  local now, n = tonumber(ARGV[a]), tonumber(ARGV[a + 1])
+  a = a + 2
+  local counts = {}
+  local refused = 0
+  for i = 0, n - 1 do
+    local since = now - tonumber(ARGV[a + 2 * i + 1])
+    while true do
+      local oldest = redis.call('lindex', KEYS[k + i], -1)
+      if oldest and tonumber(oldest) < since then
+        redis.call('rpop', KEYS[k + i])
+      else
+        break
+      end
+    end
+    counts[i] = redis.call('llen', KEYS[k + i])
+    if refused == 0 and counts[i] >= tonumber(ARGV[a + 2 * i]) then
+      refused = i + 1
     end
   end
-  counts[i] = redis.call('llen', KEYS[i])
-  if refused == 0 and counts[i] >= tonumber(ARGV[2 * i]) then
-    refused = i
+  if refused == 0 then
+    for i = 0, n - 1 do
+      redis.call('lpush', KEYS[k + i], now)
+      redis.call('ltrim', KEYS[k + i], 0, tonumber(ARGV[a + 2 * i]) - 1)
+      redis.call('expire', KEYS[k + i], tonumber(ARGV[a + 2 * i + 1]))
+      counts[i] = counts[i] + 1
+    end
   end
-end
-if refused == 0 then
-  for i = 1, n do
-    redis.call('lpush', KEYS[i], now)
-    redis.call('ltrim', KEYS[i], 0, tonumber(ARGV[2 * i]) - 1)
-    redis.call('expire', KEYS[i], tonumber(ARGV[2 * i + 1]))
-    counts[i] = counts[i] + 1
+  table.insert(out, refused)
+  for i = 0, n - 1 do
+    table.insert(out, counts[i])
+    table.insert(out, redis.call('lindex', KEYS[k + i], -1) or tostring(now))
   end
-end
-local out = {refused}
-for i = 1, n do
-  table.insert(out, counts[i])
-  table.insert(out, redis.call('lindex', KEYS[i], -1) or tostring(now))
+  a, k = a + 2 * n, k + n
 end
 return out
 """
 
 
 Limit = tuple[RateLimitItem, str, str]  # the item, its scope ("key", "tenant"), its list
+Known = tuple[list[Limit], list[str], list[int]]  # a key's limits, their lists, their bounds
+Pending = tuple[Known, float, "asyncio.Future[list[Any] | None]"]
 
 
 class RateLimits:
     """`per_key` and `per_tenant` are requests per second; 0 turns that limit off.
 
-    Every API request asks Redis once, on one pipelined connection of the process
-    (infra/redis_pipe.py): redis-py's client cost a fifth of a list's time."""
+    Hits that arrive while a call to Redis is under way are sent together in the next one
+    (one script call for all of them, counted in the order they came): under load a request
+    costs a share of a round trip instead of one, and alone it waits for no one. redis-py's
+    asyncio client carries the calls (with hiredis' parser), one at a time, so the process
+    holds one connection."""
 
     def __init__(self, redis_url: str, *, prefix: str, per_key: int, per_tenant: int) -> None:
         self.key_item = _item(per_key)
         self.tenant_item = _item(per_tenant)
         self.prefix = f"{prefix}:ratelimit"
-        self.redis = RedisPipe(redis_url, timeout=TIMEOUT)
-        self._known: dict[tuple[object, object], tuple[list[Limit], list[str], list[int]]] = {}
+        self.redis: Redis = Redis.from_url(
+            redis_url,
+            socket_timeout=TIMEOUT,
+            socket_connect_timeout=TIMEOUT,
+            retry=Retry(NoBackoff(), 0),  # a failure rests Redis (`_rest`), not retried
+        )
+        self.script = self.redis.register_script(_HITS)
+        self._known: dict[tuple[object, object], Known] = {}
+        self._pending: list[Pending] = []
+        self._sender: asyncio.Task[None] | None = None
         self._resting_until = 0.0
         self._warned_at = 0.0
 
@@ -134,16 +158,20 @@ class RateLimits:
         """Count one request of the key; None when limiting is off or Redis is away."""
         if not self.enabled or time.monotonic() < self._resting_until:
             return None
-        limits, keys, bounds = self._limits(key_id, tenant_id)
-        try:
-            answer = await self.redis.script(_HIT, keys, [time.time(), *bounds])
-        except Exception as exc:  # any failure of Redis: pass, and rest it for a moment
-            self._rest(exc)
+        known = self._limits(key_id, tenant_id)
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[list[Any] | None] = loop.create_future()
+        self._pending.append((known, time.time(), answer))
+        if self._sender is None:
+            self._sender = loop.create_task(self._send())
+        counted = await answer
+        if counted is None:  # Redis away: pass
             return None
-        refused = int(answer[0])
+        limits = known[0]
+        refused = int(counted[0])
         verdicts = []
         for i, (item, scope, _) in enumerate(limits):
-            count, oldest = int(answer[1 + 2 * i]), float(answer[2 + 2 * i])
+            count, oldest = int(counted[1 + 2 * i]), float(counted[2 + 2 * i])
             reset = max(math.ceil(oldest + item.get_expiry() - time.time()), 0)
             verdict = Verdict(refused != i + 1, item.amount, item.amount - count, reset, scope)
             if refused == i + 1:
@@ -152,9 +180,36 @@ class RateLimits:
             verdicts.append(verdict)
         return min(verdicts, key=lambda v: v.remaining)
 
-    def _limits(
-        self, key_id: str | UUID, tenant_id: str | UUID
-    ) -> tuple[list[Limit], list[str], list[int]]:
+    async def _send(self) -> None:
+        """Send what is pending, one call at a time, until nothing is."""
+        batch: list[Pending] = []
+        try:
+            while self._pending:
+                batch, self._pending = self._pending, []
+                keys: list[str] = []
+                args: list[float] = [len(batch)]
+                for (limits, lists, bounds), now, _ in batch:
+                    args += [now, len(limits), *bounds]
+                    keys += lists
+                try:
+                    answer = await self.script(keys=keys, args=args)
+                except Exception as exc:  # any failure of Redis: pass, and rest it for a moment
+                    self._rest(exc)
+                    answer = None
+                at = 0
+                for (limits, _, _), _, future in batch:
+                    width = 1 + 2 * len(limits)
+                    if not future.done():
+                        future.set_result(answer[at : at + width] if answer else None)
+                    at += width
+        finally:  # cancelled (the loop is closing): whoever still waits passes
+            for _, _, future in [*batch, *self._pending]:
+                if not future.done():
+                    future.set_result(None)
+            self._pending = []
+            self._sender = None
+
+    def _limits(self, key_id: str | UUID, tenant_id: str | UUID) -> Known:
         """A key's limits with their lists' names and the script's bounds (made once a key)."""
         known = self._known.get((key_id, tenant_id))
         if known is None:
@@ -181,7 +236,7 @@ class RateLimits:
             log.warning("rate limits are off while Redis does not answer: %s", type(exc).__name__)
 
     async def close(self) -> None:
-        await self.redis.close()
+        await self.redis.aclose()
 
 
 def ratelimit_middleware(app: ASGIApp) -> ASGIApp:

@@ -147,3 +147,44 @@ async def test_concurrent_hits_sent_together_are_counted_one_by_one(limits: Any)
     allowed = [v for v in verdicts if v is not None and v.allowed]
     assert len(allowed) == 10
     assert sorted(v.remaining for v in allowed) == list(range(10))
+
+
+async def test_a_redis_that_never_answers_lets_requests_pass(limits: Any) -> None:
+    import asyncio
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()  # until the client goes
+        writer.close()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        limiter = limits(per_key=1, per_tenant=1, url=f"redis://127.0.0.1:{port}/0")
+        verdicts = await asyncio.gather(*(limiter.hit("k", "t") for _ in range(5)))
+        assert verdicts == [None] * 5
+        await limiter.close()
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def test_a_lost_connection_is_made_again(limits: Any) -> None:
+    import asyncio
+    import time
+
+    import redis
+
+    limiter = limits(per_key=100, per_tenant=0)
+    assert (await limiter.hit("k", "t")) is not None
+    own_id = await limiter.redis.client_id()  # the pool's one connection, idle again
+    killer = redis.Redis.from_url(REDIS_URL)
+    try:
+        killer.client_kill_filter(_id=own_id)
+    finally:
+        killer.close()
+    deadline = time.monotonic() + 30
+    while (verdict := await limiter.hit("k", "t")) is None:  # Redis rests a second after a loss
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.05)
+    assert verdict.allowed
+    assert await limiter.redis.client_id() != own_id
