@@ -188,3 +188,23 @@ async def test_a_lost_connection_is_made_again(limits: Any) -> None:
         await asyncio.sleep(0.05)
     assert verdict.allowed
     assert await limiter.redis.client_id() != own_id
+
+
+def test_the_limits_work_on_uvloop() -> None:
+    """`techplan serve` runs on uvloop (uvicorn picks it), whose transports are its own."""
+    import asyncio
+
+    uvloop = pytest.importorskip("uvloop")
+
+    async def concurrent_hits() -> list[bool]:
+        limiter = RateLimits(
+            REDIS_URL, prefix=f"techplan-test:{secrets.token_hex(4)}", per_key=5, per_tenant=0
+        )
+        try:
+            verdicts = await asyncio.gather(*(limiter.hit("k", "t") for _ in range(12)))
+            return [v.allowed for v in verdicts if v is not None]
+        finally:
+            await limiter.close()
+
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        assert sorted(runner.run(concurrent_hits())) == [False] * 2 + [True] * 10
