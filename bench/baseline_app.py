@@ -2,8 +2,8 @@
 same database, doing only what each request must do at the least:
 
 - a list: in a thread, one checkout of a plain psycopg pool of the same size as ours, the
-  tenant set for the transaction (row-level security stays on), the equivalent query (the
-  portfolio's own statement), the rows encoded as JSON;
+  tenant set for the transaction (row-level security stays on), the equivalent query (with
+  the tenant named; the portfolio's own statement), the rows encoded as JSON;
 - a single resource: eventsourcing's `repository.get` in a thread, the aggregate's view;
 - a command: `repository.get`, one decision, `save`, in a thread (load-decide-save).
 
@@ -37,32 +37,35 @@ INITIATIVE = (
     " i.recurring_cost, i.priority, i.status"
 )
 
+# Each names the tenant as well (row-level security still applies): the policy's
+# `tenant_id = <setting> OR <projector>` cannot be an index condition, so without it a list
+# filters every tenant's rows (infra/db.py `rls`; the large store of `--scale` shows it).
 LISTS: dict[str, str] = {
-    "clients": "SELECT * FROM clients_view WHERE created_position > 0"
+    "clients": "SELECT * FROM clients_view WHERE tenant_id = %(tenant)s AND created_position > 0"
     " ORDER BY created_position LIMIT %(limit)s",
     "plans": "SELECT p.*, (SELECT count(*) FROM plan_initiatives_view i"
-    " WHERE i.plan_id = p.id) AS n FROM plans_view p WHERE p.client_id = %(id)s"
-    " ORDER BY p.created_position LIMIT %(limit)s",
-    "budgets": "SELECT * FROM budgets_view WHERE client_id = %(id)s"
+    " WHERE i.plan_id = p.id) AS n FROM plans_view p WHERE p.tenant_id = %(tenant)s"
+    " AND p.client_id = %(id)s ORDER BY p.created_position LIMIT %(limit)s",
+    "budgets": "SELECT * FROM budgets_view WHERE tenant_id = %(tenant)s AND client_id = %(id)s"
     " ORDER BY created_position LIMIT %(limit)s",
     "audit": "SELECT position, client_id, aggregate_type, aggregate_id, version, type,"
     " occurred_at, actor, rationale, changes, correlation_id FROM audit_events"
-    " ORDER BY position DESC LIMIT %(limit)s",
-    "roadmap": f"SELECT {INITIATIVE} FROM plan_initiatives_view i WHERE client_id = %(id)s"
-    " AND status <> 'cancelled' ORDER BY created_position",
+    " WHERE tenant_id = %(tenant)s ORDER BY position DESC LIMIT %(limit)s",
+    "roadmap": f"SELECT {INITIATIVE} FROM plan_initiatives_view i WHERE tenant_id = %(tenant)s"
+    " AND client_id = %(id)s AND status <> 'cancelled' ORDER BY created_position",
     "alignment": f"SELECT {INITIATIVE}, (SELECT json_agg(g) FROM strategy_goals_view g"
-    " JOIN strategies_view s ON s.id = g.strategy_id WHERE s.client_id = %(id)s"
-    " AND s.status = 'active' AND g.status = 'active') AS goals"
-    " FROM plan_initiatives_view i WHERE client_id = %(id)s AND status <> 'cancelled'"
-    " ORDER BY created_position",
-    "portfolio": portfolio.PAGE,
+    " JOIN strategies_view s ON s.id = g.strategy_id WHERE s.tenant_id = %(tenant)s"
+    " AND s.client_id = %(id)s AND s.status = 'active' AND g.status = 'active') AS goals"
+    " FROM plan_initiatives_view i WHERE i.tenant_id = %(tenant)s AND client_id = %(id)s"
+    " AND status <> 'cancelled' ORDER BY created_position",
+    "portfolio": portfolio.PAGE,  # the portfolio's own statement
     # A subscription's deliveries, newest first, each with its attempts, in one statement.
     "deliveries": "SELECT d.id, d.event_id, d.event_type, d.position, d.status,"
     " d.next_attempt_at, d.replay_of, d.created_at, (SELECT coalesce(json_agg(json_build_object("
     "'at', a.at, 'status_code', a.status_code, 'error', a.error, 'duration_ms', a.duration_ms)"
     " ORDER BY a.n), '[]') FROM webhook_attempts a WHERE a.delivery_id = d.id) AS attempts"
-    " FROM webhook_deliveries d WHERE d.subscription_id = %(id)s ORDER BY d.seq DESC"
-    " LIMIT %(limit)s",
+    " FROM webhook_deliveries d WHERE d.tenant_id = %(tenant)s AND d.subscription_id = %(id)s"
+    " ORDER BY d.seq DESC LIMIT %(limit)s",
 }
 
 
@@ -93,7 +96,13 @@ def create() -> Litestar:
 
     @get("/list/{name:str}", sync_to_thread=True)
     def list_rows(name: str, id: str | None = None, limit: int = 50) -> Response[Any]:
-        params: dict[str, Any] = {"id": id, "limit": limit + 1, "after": 0, "ids": None}
+        params: dict[str, Any] = {
+            "id": id,
+            "tenant": tenant,
+            "limit": limit + 1,
+            "after": 0,
+            "ids": None,
+        }
         if name == "portfolio":
             params.update(portfolio.calendar(datetime.now(UTC).date()))
         with pool.connection() as conn, conn.transaction(), conn.cursor() as cur:

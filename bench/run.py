@@ -16,12 +16,15 @@ import os
 import secrets
 import sys
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import lag, report
+import psycopg
+
+from bench import lag, report, wrk
 from bench.http import Dataset, Figure, Outcome, figures, load, measure
 from bench.readside import REDIS_URL, own_database, say
 from bench.servers import ROOT, free_port, server
@@ -38,6 +41,10 @@ class Running:
     ours_url: str
     base_url: str
     ours_pid: int
+    logs: tuple[Path, Path]
+
+    def tails(self) -> str:
+        return "\n".join(f"{log.name}: {log.read_text()[-1500:]}" for log in self.logs)
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -98,34 +105,59 @@ def servers(env: dict[str, str], workers: int, workdir: Path) -> Iterator[Runnin
         server(ours_cmd, env, f"{ours_url}/health/live", workdir / "ours.log") as ours,
         server(base_cmd, env, f"{base_url}/list/clients", workdir / "base.log"),
     ):
-        yield Running(ours_url, base_url, ours.pid)
+        yield Running(ours_url, base_url, ours.pid, (workdir / "ours.log", workdir / "base.log"))
 
 
 def run_figures(
-    chosen: Sequence[Figure], running: Running, d: Dataset, args: argparse.Namespace, tmp: Path
+    chosen: Sequence[Figure],
+    running: Running,
+    d: Dataset,
+    args: argparse.Namespace,
+    tmp: Path,
+    url: str,
 ) -> list[Outcome]:
     outcomes = []
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
     for figure in chosen:
-        o = measure(
-            figure,
-            running.ours_url,
-            running.base_url,
-            d.writer_key if figure.writes else d.key,
-            args.seconds,
-            tmp,
-            ours_pid=running.ours_pid,
-            profile_dir=args.profile,
-        )
+        try:
+            o = measure(
+                figure,
+                running.ours_url,
+                running.base_url,
+                d.writer_key if figure.writes else d.key,
+                args.seconds,
+                tmp,
+                ours_pid=running.ours_pid,
+                profile_dir=args.profile,
+            )
+        except wrk.WrkError as exc:
+            raise wrk.WrkError(f"{exc}\n{running.tails()}") from None
         outcomes.append(o)
+        cancelled = settle(url)
         say(
             f"{figure.name:<12} ours {o.ours.rate:8,.0f}/s p99 {o.ours.p99_ms:6.0f} ms"
             f" err {o.ours.errors + o.ours.non_2xx:4}"
             f" | baseline {o.baseline.rate:8,.0f}/s p99 {o.baseline.p99_ms:6.0f} ms"
             f" | ratio {o.ratio:5.2f}"
+            + (f" ({cancelled} statements still running after 30 s cancelled)" if cancelled else "")
         )
     return outcomes
+
+
+def settle(url: str, patience: float = 30.0) -> int:
+    """Let the statements wrk's requests left running finish (a request wrk gave up on runs on
+    in the server), so they do not slow the next figure; cancel what is still running after
+    `patience` seconds. Returns how many were cancelled."""
+    deadline = time.monotonic() + patience
+    busy = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+    busy += " AND state = 'active' AND pid <> pg_backend_pid()"
+    with psycopg.connect(url, autocommit=True) as conn:
+        while (running := conn.execute(busy).fetchall()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        for (pid,) in running:
+            conn.execute("SELECT pg_cancel_backend(%s)", (pid,))
+        return len(running)
 
 
 def conditions(args: argparse.Namespace, d: Dataset) -> dict[str, str]:
@@ -161,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         env = server_env(url, d)
         sections: dict[str, str] = {}
         with servers(env, args.workers, tmp) as running:
-            small = run_figures(chosen, running, d, args, tmp)
+            small = run_figures(chosen, running, d, args, tmp, url)
             if small:  # written at once: a later phase that fails does not lose it
                 sections[report.THROUGHPUT] = report.throughput(small, conditions(args, d))
                 report.write(args.out, sections)
@@ -218,20 +250,28 @@ def grown(
     small: Sequence[Outcome],
     tmp: Path,
 ) -> str:
+    """Grow a copy of the small store; then the read figures on the small store again and on
+    the large one, one right after the other, so both see the same machine."""
     from bench import scale
 
     reads = [o.figure for o in small if o.figure.ours.method == "GET"]
-    loaded = scale.grow(
-        settings,
-        bench_tenant=d.tenant_id,
-        tenants=args.scale_tenants,
-        clients=args.scale_clients,
-        events=args.scale_events,
-    )
-    say("the large store is folded; starting fresh servers")
-    with servers(env, args.workers, tmp) as running:
-        large = run_figures(reads, running, d, args, tmp)
-    return report.scale(small, large, loaded, conditions(args, d))
+    url = settings.require_database()
+    with scale.copy_of(url) as large_url:
+        loaded = scale.grow(
+            settings.with_(database_url=large_url),
+            bench_tenant=d.tenant_id,
+            tenants=args.scale_tenants,
+            clients=args.scale_clients,
+            events=args.scale_events,
+        )
+        say("the large store is folded; the read figures on the small store again ...")
+        with servers(env, args.workers, tmp) as running:
+            again = run_figures(reads, running, d, args, tmp, url)
+        say("... and on the large store")
+        env = {**env, "DATABASE_URL": large_url, "TECHPLAN_REDIS_PREFIX": f"tp-large:{SECRET[:8]}"}
+        with servers(env, args.workers, tmp) as running:
+            large = run_figures(reads, running, d, args, tmp, large_url)
+    return report.scale(again, large, loaded, conditions(args, d))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""`python -m bench --scale`: grow the bench's store to the issue's large store around the
-reads' tenant, then fold it, so the read figures can run again on the same tenant.
+"""`python -m bench --scale`: grow a copy of the bench's store to the issue's large store
+around the reads' tenant, then fold it, so the read figures can run on the same tenant in
+both stores (bench/run.py measures the small one again just before the large one).
 
 The bulk loader (bench/bulkload.py) adds tenants, clients' stories and events until the
 store holds `tenants` tenants, `clients` clients and at least `events` events; then every
@@ -11,17 +12,43 @@ the tables as autovacuum would in a store that grew over months.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
 import psycopg
+from psycopg import sql
 
 from bench.bulkload import bulk_load
-from bench.readside import say
+from bench.readside import ADMIN_URL, say
 from projections import rebuild as rebuilding
 from projections.runner import Runner
 from services.bootstrap import Container, bootstrap
 from services.settings import Settings
+
+
+@contextmanager
+def copy_of(url: str) -> Iterator[str]:
+    """A copy of the database at `url` (nobody may be connected to it meanwhile), owned by
+    the same role, dropped afterwards."""
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    source, role = info["dbname"], info["user"]
+    name = f"{source}_large"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(
+            sql.SQL("CREATE DATABASE {} OWNER {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(role), sql.Identifier(source)
+            )
+        )
+    try:
+        yield urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
 
 
 def counts(c: Container) -> tuple[int, int, int]:
@@ -65,7 +92,7 @@ def size(url: str) -> str:
 def grow(
     settings: Settings, *, bench_tenant: UUID, tenants: int, clients: int, events: int
 ) -> dict[str, str]:
-    """Grow and fold; returns the large store's description for RESULTS.md."""
+    """Grow and fold the store `settings` names; returns its description for RESULTS.md."""
     c = bootstrap(settings)
     try:
         had_tenants, had_clients, head = counts(c)
