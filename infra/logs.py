@@ -74,6 +74,13 @@ def bind(**fields: Any) -> None:
         record.update({k: str(v) for k, v in fields.items() if v is not None})
 
 
+def bind_text(fields: dict[str, str]) -> None:
+    """`bind` for fields that are text already."""
+    record = _context.get()
+    if record is not None:
+        record.update(fields)
+
+
 def current() -> dict[str, Any]:
     return dict(_context.get() or {})
 

@@ -15,6 +15,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -43,6 +44,11 @@ class Principal:
     name: str
     role: Role
     client_ids: frozenset[UUID] | None  # None: every client of the tenant
+
+    @cached_property
+    def log_fields(self) -> dict[str, str]:
+        """The ids every log line of its requests carries, as text (made once a key)."""
+        return {"tenant_id": str(self.tenant_id), "key_id": str(self.key_id)}
 
     @property
     def actor(self) -> Actor:
@@ -127,7 +133,7 @@ def _digest(authorization: str | None) -> str:
 
 def _logged(principal: Principal) -> Principal:
     """Every later line of the request says whose it is (never the key: its id)."""
-    logs.bind(tenant_id=principal.tenant_id, key_id=principal.key_id)
+    logs.bind_text(principal.log_fields)
     return principal
 
 

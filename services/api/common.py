@@ -40,9 +40,7 @@ def provide_container(request: Request[Any, Any, Any]) -> Container:
     return c
 
 
-async def provide_principal(
-    request: Request[Any, Any, Any], container: NamedDependency[Container]
-) -> Principal:
+async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
     """A key verified a moment ago is known without I/O (verified already in this request by
     the rate limits, or in an earlier one); otherwise it is looked up in a worker thread."""
     noted = noted_principal(request.scope)
@@ -52,7 +50,8 @@ async def provide_principal(
     known = recently_verified(authorization)
     if known is not None:
         return known
-    return await container.db.run(authenticate, container.db, authorization)
+    db = request.app.state.container.db
+    return await db.run(authenticate, db, authorization)
 
 
 def provide_context(

@@ -14,7 +14,9 @@ from __future__ import annotations
 import logging
 import re
 import time
-from uuid import uuid4
+from functools import cache
+from secrets import token_hex
+from typing import Any
 
 from litestar.datastructures import MutableScopeHeaders
 from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
@@ -38,13 +40,19 @@ def _given_id(raw: bytes | None) -> str | None:
     return text if _ID.match(text) else None
 
 
+@cache
+def _latency(method: str, route: str, status: int) -> Any:
+    """The latency histogram's series of a route and status (labels() costs a lock a call)."""
+    return REQUEST_SECONDS.labels(method, route, str(status))
+
+
 def request_telemetry(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
         headers = dict(scope["headers"])
-        request_id = _given_id(headers.get(b"x-request-id")) or uuid4().hex
+        request_id = _given_id(headers.get(b"x-request-id")) or token_hex(16)
         correlation_id = _given_id(headers.get(b"x-correlation-id")) or request_id
         status = 500
 
@@ -69,7 +77,7 @@ def request_telemetry(app: ASGIApp) -> ASGIApp:
             finally:
                 seconds = time.perf_counter() - started
                 route = scope.get("path_template") or "unmatched"
-                REQUEST_SECONDS.labels(method, route, str(status)).observe(seconds)
+                _latency(method, route, status).observe(seconds)
                 if not path.startswith(QUIET):
                     context["route"] = route
                     log.info(
