@@ -32,17 +32,15 @@ ITEM_KEYS = ("id", "standard_id")
 
 
 def _keyed(items: list[Any]) -> dict[str, Any] | None:
-    """The items by the first of ITEM_KEYS that every one of them has (None: no such key)."""
+    """The items by the first of ITEM_KEYS that every one of them has (None: no such key).
+    Views hold JSON values, so an item has the key exactly when `item[key]` finds it."""
     if not items:
         return None
     for key in ITEM_KEYS:
-        keyed = {}
-        for item in items:
-            if not isinstance(item, dict) or key not in item:
-                break
-            keyed[str(item[key])] = item
-        else:
-            return keyed
+        try:
+            return {str(item[key]): item for item in items}
+        except (KeyError, TypeError):
+            continue
     return None
 
 

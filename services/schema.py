@@ -12,7 +12,7 @@ from contextlib import suppress
 from infra import tracing
 from infra.db import Database
 from projections import notify
-from projections.rebuild import RebuildRunning, rebuild
+from projections.rebuild import RebuildRunning, rebuild_many
 from projections.runner import TRACKING_DDL, Runner
 from services.auth import unlimit_admin_keys
 from services.idempotency import CONFIRM_CLAIM
@@ -114,8 +114,8 @@ def migrate(db: Database, store: Store, runner: Runner) -> dict[str, int]:
         runner.ensure_tracking(cur)
         cur.execute("SELECT name, version FROM projection_tracking")
         recorded = {r["name"]: r["version"] for r in cur.fetchall()}
-    for projection in runner.projections:
-        if recorded.get(projection.name, projection.version) < projection.version:
-            with suppress(RebuildRunning):  # another process's migrate is rebuilding it
-                rebuild(runner, projection.name)
+    outdated = [p.name for p in runner.projections if recorded.get(p.name, p.version) < p.version]
+    if outdated:
+        with suppress(RebuildRunning):  # another process's migrate is rebuilding them
+            rebuild_many(runner, outdated)  # together: one pass over the log
     return converted
