@@ -10,7 +10,7 @@ the shards never touch the same row; the audit trail's state, the webhook fan-ou
 deliveries and the parked events likewise. The parent waits for all of them, then finishes
 and swaps the tables in as a one-process rebuild does (rebuild.py).
 
-Each process is a fresh interpreter (`python -m projections.shards`): it is given the settings
+Each process is a fresh interpreter (`python -m services.rebuild_shard`): it is given the settings
 on its standard input and builds its own pools from them.
 """
 
@@ -69,7 +69,7 @@ def fold_sharded(
     workers = []
     for shard in range(processes):
         worker = subprocess.Popen(
-            [sys.executable, "-m", "projections.shards"],
+            [sys.executable, "-m", "services.rebuild_shard"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
@@ -126,21 +126,7 @@ def _listen(
                 answers[shard] = json.loads(rest)
 
 
-def _main() -> None:
-    """A shard's process: its task pickled on standard input (the parent's settings, which
-    hold the database's address), progress and answer on standard output."""
-    from services.bootstrap import bootstrap
-
-    settings, names, shard, shards, end, batch = pickle.loads(sys.stdin.buffer.read())
-    container = bootstrap(settings)
-    try:
-        counts = _fold_shard(container.runner, names, shard, shards, end, batch)
-    finally:
-        container.close()
-    print(f"folded {json.dumps(counts)}", flush=True)
-
-
-def _fold_shard(
+def fold_shard(
     runner: Runner, names: list[str], shard: int, shards: int, end: int, batch: int
 ) -> dict[str, int]:
     from projections.rebuild import fold_batch
@@ -165,7 +151,3 @@ def _fold_shard(
         position = scanned
         print(f"reached {position}", flush=True)
     return folded
-
-
-if __name__ == "__main__":
-    _main()
