@@ -29,10 +29,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
-import psycopg
 from eventsourcing.persistence import StoredEvent
 from psycopg import sql
 
+from bench.readside import connect
 from bench.workload import Workload
 from domain.shared import TechplanAggregate
 from infra.eventstore import EventStore
@@ -106,7 +106,7 @@ def copy_events(url: str, app: EventStore, rows: Sequence[StoredEvent], first: i
     """COPY `rows` at positions `first`, `first + 1`, ... in one transaction, under the lock
     the recorder's inserts take, so nothing else gets a position in between."""
     table = events_table(app)
-    with psycopg.connect(url) as conn, conn.cursor() as cur:
+    with connect(url) as conn, conn.cursor() as cur:
         cur.execute(sql.SQL("LOCK TABLE {} IN EXCLUSIVE MODE").format(table))
         cur.execute(sql.SQL("SELECT coalesce(max(notification_id), 0) FROM {}").format(table))
         head = cur.fetchone()

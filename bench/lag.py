@@ -31,6 +31,7 @@ from uuid import UUID
 import httpx
 import psycopg
 
+from bench.readside import as_admin
 from bench.servers import ROOT
 from projections.notify import CHANNEL, parse
 
@@ -256,7 +257,7 @@ def measure(
     seconds: float = 20.0,
     warm_up: float = 2.0,
 ) -> LagResult:
-    watcher = Positions(url)
+    watcher = Positions(as_admin(url))
     watcher.start()
     watcher.ready.wait(30)
     if watcher.error:
@@ -266,7 +267,7 @@ def measure(
     try:
         # What the earlier figures wrote is folded first: the clock starts on a worker that
         # is up and caught up.
-        target = head(url)
+        target = head(as_admin(url))
 
         def caught_up() -> bool:
             if workers[-1].poll() is not None:  # e.g. no connection slot left on a shared server
@@ -277,7 +278,7 @@ def measure(
             return watcher.lowest() >= target
 
         wait_for(caught_up, "the worker caught up", 900)
-        usage = Usage(url, api_pid, workers[-1].pid)
+        usage = Usage(as_admin(url), api_pid, workers[-1].pid)
         usage.start()
         sent = asyncio.run(paced(base_url, key, plans, rate, warm_up + seconds))
         last = max((s.position or 0) for s in sent)

@@ -60,6 +60,26 @@ def say(message: str) -> None:
     print(message, flush=True)
 
 
+def as_admin(url: str) -> str:
+    """The bench's database at `url`, reached as the admin: the bench's own look-outs (the
+    statements still running, the projections' positions, VACUUM) then use the connection
+    slots PostgreSQL keeps for superusers, and never fail when a shared server is full."""
+    dbname = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
+    return psycopg.conninfo.make_conninfo(ADMIN_URL, dbname=dbname)
+
+
+def connect(url: str, *, patience: float = 120.0, **kwargs: Any) -> psycopg.Connection[Any]:
+    """psycopg.connect, waiting (up to `patience` s) while a shared server has no slot left."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            return psycopg.connect(url, **kwargs)
+        except psycopg.OperationalError as exc:
+            if "remaining connection slots" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+
+
 @contextmanager
 def own_database() -> Iterator[str]:
     name = f"techplan_bench_{secrets.token_hex(4)}"

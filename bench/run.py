@@ -26,7 +26,7 @@ import psycopg
 
 from bench import lag, report, wrk
 from bench.http import Dataset, Figure, Outcome, figures, load, measure
-from bench.readside import REDIS_URL, own_database, say
+from bench.readside import REDIS_URL, as_admin, own_database, say
 from bench.servers import ROOT, free_port, server
 from services.bootstrap import bootstrap
 from services.schema import migrate
@@ -152,7 +152,7 @@ def settle(url: str, patience: float = 30.0) -> int:
     deadline = time.monotonic() + patience
     busy = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
     busy += " AND state = 'active' AND pid <> pg_backend_pid()"
-    with psycopg.connect(url, autocommit=True) as conn:
+    with psycopg.connect(as_admin(url), autocommit=True) as conn:
         while (running := conn.execute(busy).fetchall()) and time.monotonic() < deadline:
             time.sleep(0.2)
         for (pid,) in running:

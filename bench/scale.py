@@ -22,7 +22,7 @@ import psycopg
 from psycopg import sql
 
 from bench.bulkload import bulk_load
-from bench.readside import ADMIN_URL, say
+from bench.readside import ADMIN_URL, as_admin, say
 from projections import rebuild as rebuilding
 from projections.runner import Runner
 from services.bootstrap import Container, bootstrap
@@ -78,12 +78,12 @@ def rebuild_all(runner: Runner) -> str:
 
 
 def vacuum(url: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
+    with psycopg.connect(as_admin(url), autocommit=True) as conn:
         conn.execute("VACUUM (ANALYZE)")
 
 
 def size(url: str) -> str:
-    with psycopg.connect(url) as conn:
+    with psycopg.connect(as_admin(url)) as conn:
         row = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         found = row.fetchone()
         return str(found[0]) if found else "?"

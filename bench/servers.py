@@ -22,24 +22,40 @@ def free_port() -> int:
         return port
 
 
-@contextmanager
-def server(
-    argv: list[str], env: dict[str, str], probe: str, log: Path
-) -> Iterator[subprocess.Popen[bytes]]:
-    with log.open("wb") as out:
-        process = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-    try:
+def start(argv: list[str], env: dict[str, str], probe: str, log: Path) -> subprocess.Popen[bytes]:
+    """Start the server and wait until `probe` answers; a server that exits because a shared
+    PostgreSQL had no connection slot left is started again (three times at most)."""
+    for attempt in range(3):
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                argv, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT
+            )
         deadline = time.monotonic() + 60
         while True:
             try:
                 with urllib.request.urlopen(probe, timeout=2):
-                    break
+                    return process
             except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"{argv} did not start:\n{log.read_text()[-2000:]}"
-                    ) from None
-                time.sleep(0.2)
+                if process.poll() is None and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                    continue
+            output = log.read_text()
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            if "remaining connection slots" in output and attempt < 2:
+                time.sleep(10)
+                break
+            raise RuntimeError(f"{argv} did not start:\n{output[-2000:]}")
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def server(
+    argv: list[str], env: dict[str, str], probe: str, log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    process = start(argv, env, probe, log)
+    try:
         yield process
     finally:
         process.send_signal(signal.SIGTERM)
