@@ -17,6 +17,7 @@ import secrets
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -119,6 +120,7 @@ def run_figures(
     outcomes = []
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
+    counted(running, d.key)
     for figure in chosen:
         try:
             o = measure(
@@ -142,7 +144,20 @@ def run_figures(
             f" | ratio {o.ratio:5.2f}"
             + (f" ({cancelled} statements still running after 30 s cancelled)" if cancelled else "")
         )
+    if "rate limits are off" in running.logs[0].read_text():
+        say("warning: Redis did not answer our server for a while: some requests went uncounted")
     return outcomes
+
+
+def counted(running: Running, key: str) -> None:
+    """Ours must count its requests in Redis as it would in production: without Redis the
+    rate limits pass every request unchecked, and the figures would flatter it."""
+    request = urllib.request.Request(
+        f"{running.ours_url}/v1/clients?limit=1", headers={"Authorization": f"Bearer {key}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        if answer.headers.get("RateLimit-Limit") is None:
+            raise RuntimeError(f"our server does not count requests in Redis\n{running.tails()}")
 
 
 def settle(url: str, patience: float = 30.0) -> int:
