@@ -40,9 +40,15 @@ def provide_container(request: Request[Any, Any, Any]) -> Container:
     return c
 
 
-async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
+async def provide_principal(
+    request: Request[Any, Any, Any], container: NamedDependency[Container]
+) -> Principal:
     """A key verified a moment ago is known without I/O (verified already in this request by
-    the rate limits, or in an earlier one); otherwise it is looked up in a worker thread."""
+    the rate limits, or in an earlier one); otherwise it is looked up in a worker thread.
+
+    It takes `container` even when it does not need it: Litestar resolves dependencies that do
+    not depend on each other concurrently, in an anyio task group of their own (two tasks a
+    request, a tenth of a list's time); one that depends on the other resolves in turn."""
     noted = noted_principal(request.scope)
     if noted is not None:
         return noted
@@ -50,8 +56,7 @@ async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
     known = recently_verified(authorization)
     if known is not None:
         return known
-    db = request.app.state.container.db
-    return await db.run(authenticate, db, authorization)
+    return await container.db.run(authenticate, container.db, authorization)
 
 
 def provide_context(
@@ -79,7 +84,10 @@ class Precondition:
         return if_match(self.header)
 
 
-def provide_precondition(request: Request[Any, Any, Any]) -> Precondition:
+def provide_precondition(
+    request: Request[Any, Any, Any], principal: NamedDependency[Principal]
+) -> Precondition:
+    """Takes `principal` only to resolve after it, not beside it (`provide_principal`)."""
     return Precondition(request.headers.get("if-match"))
 
 
