@@ -237,41 +237,37 @@ def delivery_view(row: dict[str, Any], attempts: list[dict[str, Any]]) -> dict[s
     }
 
 
+# An attempt as the API writes it, built by PostgreSQL beside its delivery (`at` in
+# `rfc3339`'s form: UTC, microseconds, `Z`).
+_ATTEMPTS = (
+    "(SELECT coalesce(json_agg(json_build_object("
+    "'at', to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
+    " 'status_code', a.status_code, 'error', a.error, 'duration_ms', a.duration_ms)"
+    " ORDER BY a.n), '[]') FROM webhook_attempts a WHERE a.delivery_id = d.id)"
+)
+
+
 def list_deliveries(
     cur: Cursor, subscription_id: UUID, *, status: str | None, before: int | None, limit: int
 ) -> list[tuple[int, dict[str, Any]]]:
-    """Newest first; the cursor is the last item's sequence number. Not the bodies: a page
-    of fifty deliveries' payloads was most of the list's time. A delivery shows its
-    subscription exists (they go with it) and is the tenant's (row-level security): only an
-    empty page looks the subscription up, for its 404."""
+    """Newest first; the cursor is the last item's sequence number. One statement, each
+    delivery with its attempts, and not the bodies (fifty payloads a page were most of the
+    list's time). A delivery shows its subscription exists (they go with it) and is the
+    tenant's (row-level security): only an empty page looks the subscription up, for its 404."""
     if status is not None and status not in STATUSES:
         raise Invalid(f"status is one of {', '.join(STATUSES)}", field="status")
     cur.execute(
-        "SELECT seq, id, event_id, event_type, position, status, next_attempt_at, replay_of,"
-        " created_at FROM webhook_deliveries WHERE subscription_id = %s"
-        " AND (%s::text IS NULL OR status = %s::text) AND (%s::bigint IS NULL OR seq < %s::bigint)"
-        " ORDER BY seq DESC LIMIT %s",
+        "SELECT d.seq, d.id, d.event_id, d.event_type, d.position, d.status,"
+        f" d.next_attempt_at, d.replay_of, d.created_at, {_ATTEMPTS} AS attempts"
+        " FROM webhook_deliveries d WHERE d.subscription_id = %s"
+        " AND (%s::text IS NULL OR d.status = %s::text)"
+        " AND (%s::bigint IS NULL OR d.seq < %s::bigint) ORDER BY d.seq DESC LIMIT %s",
         (subscription_id, status, status, before, before, limit),
     )
     rows = cur.fetchall()
     if not rows:
         get(cur, subscription_id)
-    attempts: dict[Any, list[dict[str, Any]]] = {r["id"]: [] for r in rows}
-    if rows:
-        cur.execute(
-            "SELECT * FROM webhook_attempts WHERE delivery_id = ANY(%s) ORDER BY delivery_id, n",
-            ([r["id"] for r in rows],),
-        )
-        for a in cur.fetchall():
-            attempts[a["delivery_id"]].append(
-                {
-                    "at": rfc3339(a["at"]),
-                    "status_code": a["status_code"],
-                    "error": a["error"],
-                    "duration_ms": a["duration_ms"],
-                }
-            )
-    return [(r["seq"], delivery_view(r, attempts[r["id"]])) for r in rows]
+    return [(r["seq"], delivery_view(r, r["attempts"])) for r in rows]
 
 
 def retry(cur: Cursor, subscription_id: UUID, delivery_id: UUID) -> dict[str, Any]:
