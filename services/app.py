@@ -23,6 +23,7 @@ from domain.plan import TechnologyPlan
 from domain.review import Review
 from domain.standard import Standard
 from domain.strategy import Strategy
+from services.api import responses
 from services.api.admin import ApiKeyController, TenantAdminController
 from services.api.assessments import AssessmentController, ClientAssessmentsController
 from services.api.budgets import BudgetController, ClientBudgetsController
@@ -148,6 +149,8 @@ def size_thread_pool(container: Container) -> None:
 
 
 def create_app(container: Container, *, lifespan_hooks: Sequence[LifespanHook] = ()) -> Litestar:
+    responses.prepare()  # before any request thread meets an answer's type (see there)
+
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.container = container
