@@ -86,12 +86,14 @@ def version_only(cur: Cursor, e: Any, position: int) -> None:
 
 
 def view(row: dict[str, Any]) -> dict[str, Any]:
+    """A client of the list as its answer (ClientOut) takes it: ids stay UUIDs (written as
+    text only when the page is encoded, not also as text first and parsed back)."""
     return {
-        "id": str(row["id"]),
+        "id": row["id"],
         "name": row["name"],
         "fiscal_year_start_month": row["fiscal_year_start_month"],
         "currency": row["currency"],
-        "active_strategy_id": str(row["active_strategy_id"]) if row["active_strategy_id"] else None,
+        "active_strategy_id": row["active_strategy_id"],
         "version": row["version"],
     }
 
