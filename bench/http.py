@@ -20,6 +20,7 @@ postgres, used only to create and drop the role and database) and Redis (REDIS_U
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from uuid import UUID
@@ -250,6 +251,7 @@ def measure(
     *,
     ours_pid: int,
     profile_dir: Path | None = None,
+    between: Callable[[], object] = lambda: None,
 ) -> Outcome:
     auth = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
     plain = {"Content-Type": "application/json"}
@@ -265,5 +267,6 @@ def measure(
         return result
 
     ours = run(ours_url, figure.ours, auth, ours_pid)
+    between()  # what our side left running does not slow the baseline's
     base = run(base_url, figure.baseline, plain, None)
     return Outcome(figure, ours, base)

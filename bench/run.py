@@ -132,6 +132,7 @@ def run_figures(
                 tmp,
                 ours_pid=running.ours_pid,
                 profile_dir=args.profile,
+                between=lambda: settle(url),
             )
         except wrk.WrkError as exc:
             raise wrk.WrkError(f"{exc}\n{running.tails()}") from None
