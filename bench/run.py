@@ -143,7 +143,7 @@ def run_figures(
             f" err {o.ours.errors + o.ours.non_2xx:4}"
             f" | baseline {o.baseline.rate:8,.0f}/s p99 {o.baseline.p99_ms:6.0f} ms"
             f" | ratio {o.ratio:5.2f}"
-            + (f" ({cancelled} statements still running after 30 s cancelled)" if cancelled else "")
+            + (f" ({cancelled} statements cancelled after 30 s)" if cancelled else "")
         )
     if "rate limits are off" in running.logs[0].read_text():
         say("warning: Redis did not answer our server for a while: some requests went uncounted")
@@ -161,19 +161,33 @@ def counted(running: Running, key: str) -> None:
             raise RuntimeError(f"our server does not count requests in Redis\n{running.tails()}")
 
 
-def settle(url: str, patience: float = 30.0) -> int:
-    """Let the statements wrk's requests left running finish (a request wrk gave up on runs on
-    in the server), so they do not slow the next figure; cancel what is still running after
-    `patience` seconds. Returns how many were cancelled."""
-    deadline = time.monotonic() + patience
+def settle(url: str, patience: float = 30.0, quiet: float = 2.0, cap: float = 180.0) -> int:
+    """Wait until this database has run no statement for `quiet` seconds, so the next figure
+    starts on an idle server: requests wrk gave up on are still queued in the server, each
+    starting its statement when it gets a thread. After `patience` seconds, every statement
+    still running is cancelled (its request fails at once), which drains such a queue.
+    Returns how many were cancelled."""
+    started = time.monotonic()
+    quiet_since: float | None = None
+    cancelled = 0
     busy = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
     busy += " AND state = 'active' AND pid <> pg_backend_pid()"
     with psycopg.connect(as_admin(url), autocommit=True) as conn:
-        while (running := conn.execute(busy).fetchall()) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        for (pid,) in running:
-            conn.execute("SELECT pg_cancel_backend(%s)", (pid,))
-        return len(running)
+        while time.monotonic() - started < cap:
+            running = conn.execute(busy).fetchall()
+            now = time.monotonic()
+            if not running:
+                quiet_since = quiet_since or now
+                if now - quiet_since >= quiet:
+                    break
+            else:
+                quiet_since = None
+                if now - started > patience:
+                    for (pid,) in running:
+                        conn.execute("SELECT pg_cancel_backend(%s)", (pid,))
+                    cancelled += len(running)
+            time.sleep(0.1)
+    return cancelled
 
 
 def conditions(args: argparse.Namespace, d: Dataset) -> dict[str, str]:
