@@ -278,6 +278,16 @@ class Database:
             yield cur
 
 
+# The transaction's tenant named in a query's own WHERE, for queries that do not otherwise
+# narrow to a few rows by an indexed column (a tenant's whole audit trail, newest first).
+# The policy below cannot do it: its OR (the projector sees every tenant) is no index
+# condition, so without this PostgreSQL walks every tenant's rows in the order asked for and
+# filters (at 300,000 events the audit page took 177 ms instead of 0.1 ms). current_setting
+# is stable, so this is an index condition on the (tenant_id, ...) indexes; outside a tenant's
+# transaction it matches nothing, as the policy does.
+OWN_TENANT = "tenant_id = nullif(current_setting('techplan.tenant_id', true), '')::uuid"
+
+
 def rls(table: str) -> list[str]:
     """Forced row-level security on a table with `tenant_id`: rows of the transaction's
     tenant only, every row for the projector's transaction; nothing without either.

@@ -15,7 +15,7 @@ from domain.assessment import Assessment
 from domain.category import Category
 from domain.scoring import Result, Scored, score
 from domain.shared import rfc3339
-from infra.db import Cursor
+from infra.db import OWN_TENANT, Cursor
 from projections.base import Projection
 from projections.writes import insert_rows
 
@@ -232,7 +232,8 @@ def list_assessments(
     cur: Cursor, client_id: UUID, *, after: int, limit: int
 ) -> list[tuple[int, dict[str, Any]]]:
     cur.execute(
-        "SELECT * FROM assessments_view WHERE client_id = %s AND created_position > %s"
+        f"SELECT * FROM assessments_view WHERE {OWN_TENANT} AND client_id = %s"
+        " AND created_position > %s"
         " ORDER BY created_position LIMIT %s",
         (client_id, after, limit),
     )

@@ -36,7 +36,7 @@ from eventsourcing.persistence import (
 )
 
 from domain.shared import TENANT_WIDE, TechplanAggregate, TechplanEvent
-from infra.db import Cursor
+from infra.db import OWN_TENANT, Cursor
 from infra.eventstore import ActorAsDict, RecordedEvent
 from infra.history import history_item
 from projections.base import Projection
@@ -259,7 +259,7 @@ class AuditFilter:
     tenant_wide: bool = False
 
     def where(self) -> tuple[str, list[Any]]:
-        conditions: list[str] = ["TRUE"]
+        conditions: list[str] = [OWN_TENANT]
         values: list[Any] = []
         if self.client_id is not None:
             ids = [self.client_id, *([TENANT_WIDE] if self.tenant_wide else [])]

@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.budget import Budget, BudgetStatus
-from infra.db import Cursor
+from infra.db import OWN_TENANT, Cursor
 from projections.base import Projection
 
 B = Budget
@@ -214,7 +214,8 @@ def list_budgets(
     cur: Cursor, client_id: UUID, *, after: int, limit: int
 ) -> list[tuple[int, dict[str, Any]]]:
     cur.execute(
-        "SELECT * FROM budgets_view WHERE client_id = %s AND created_position > %s"
+        f"SELECT * FROM budgets_view WHERE {OWN_TENANT} AND client_id = %s"
+        " AND created_position > %s"
         " ORDER BY created_position LIMIT %s",
         (client_id, after, limit),
     )

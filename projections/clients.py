@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.client import Client
-from infra.db import Cursor
+from infra.db import OWN_TENANT, Cursor
 from projections.base import Projection
 
 projection = Projection()
@@ -102,7 +102,7 @@ def list_clients(
     cur: Cursor, *, client_ids: frozenset[UUID] | None, after: int, limit: int
 ) -> list[tuple[int, dict[str, Any]]]:
     cur.execute(
-        "SELECT * FROM clients_view WHERE created_position > %s"
+        f"SELECT * FROM clients_view WHERE {OWN_TENANT} AND created_position > %s"
         " AND (%s::uuid[] IS NULL OR id = ANY(%s::uuid[]))"
         " ORDER BY created_position LIMIT %s",
         (after, _ids(client_ids), _ids(client_ids), limit),

@@ -10,7 +10,7 @@ from uuid import UUID
 from psycopg.types.json import Jsonb
 
 from domain.plan import InitiativeStatus, TechnologyPlan
-from infra.db import Cursor
+from infra.db import OWN_TENANT, Cursor
 from projections.base import Projection
 
 P = TechnologyPlan
@@ -228,7 +228,7 @@ def list_plans(
         f"SELECT p.*, c.* FROM plans_view p"
         f" CROSS JOIN LATERAL (SELECT {_COUNTS} FROM plan_initiatives_view i"
         f" WHERE i.plan_id = p.id) c"
-        f" WHERE p.client_id = %s AND p.created_position > %s"
+        f" WHERE p.{OWN_TENANT} AND p.client_id = %s AND p.created_position > %s"
         f" ORDER BY p.created_position LIMIT %s",
         (client_id, after, limit),
     )

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from domain.calendar import FiscalQuarter, FiscalYear
 from domain.plan import InitiativeStatus
-from infra.db import Cursor
+from infra.db import OWN_TENANT, Cursor
 from projections import assessments, budgets, clients, plans, strategies
 from projections.base import View
 
@@ -42,7 +42,7 @@ projection = View(
 PAGE = """
 WITH page AS (
     SELECT id, name, fiscal_year_start_month, created_position FROM clients_view
-    WHERE created_position > %(after)s
+    WHERE {own} AND created_position > %(after)s
       AND (%(ids)s::uuid[] IS NULL OR id = ANY(%(ids)s::uuid[]))
     ORDER BY created_position LIMIT %(limit)s)
 SELECT c.id, c.name, c.created_position,
@@ -57,7 +57,7 @@ SELECT c.id, c.name, c.created_position,
     (SELECT json_build_object('id', b.id, 'fiscal_year', b.fiscal_year, 'status', b.status,
        'planned', b.planned_minor, 'actual', b.actual_minor,
        'currency', b.currency)
-     FROM budgets_view b WHERE b.client_id = c.id
+     FROM budgets_view b WHERE b.{own} AND b.client_id = c.id
        AND b.fiscal_year = (%(years)s::int[])[c.fiscal_year_start_month]
      ORDER BY b.status = 'closed', b.created_position DESC LIMIT 1) AS budget,
     (%(quarters)s::text[])[c.fiscal_year_start_month] AS next_quarter,
@@ -77,7 +77,7 @@ FROM page c CROSS JOIN LATERAL (
     JOIN strategy_goals_view g ON g.strategy_id = s.id AND g.status = 'active'
     WHERE s.client_id = c.id AND s.status = 'active') goals
 ORDER BY c.created_position
-"""
+""".replace("{own}", OWN_TENANT)
 
 
 def calendar(today: date) -> dict[str, list[Any]]:
@@ -152,7 +152,7 @@ def sorted_page(
         values += after
     cur.execute(
         f"SELECT {expression} AS sort_key, id FROM clients_view"
-        " WHERE (%s::uuid[] IS NULL OR id = ANY(%s::uuid[]))"
+        f" WHERE {OWN_TENANT} AND (%s::uuid[] IS NULL OR id = ANY(%s::uuid[]))"
         f"{keyset} ORDER BY {expression} {direction}, id {direction} LIMIT %s",
         (*values, limit),
     )

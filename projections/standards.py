@@ -8,7 +8,7 @@ from uuid import UUID
 from psycopg.types.json import Jsonb
 
 from domain.standard import Standard
-from infra.db import Cursor
+from infra.db import OWN_TENANT, Cursor
 from projections.base import Projection
 
 S = Standard
@@ -126,7 +126,7 @@ def list_standards(
     limit: int,
 ) -> list[tuple[int, dict[str, Any]]]:
     cur.execute(
-        "SELECT * FROM standards_view WHERE created_position > %s"
+        f"SELECT * FROM standards_view WHERE {OWN_TENANT} AND created_position > %s"
         " AND (%s::text IS NULL OR category = %s) AND (%s::text IS NULL OR status = %s)"
         " ORDER BY created_position LIMIT %s",
         (after, category, category, status, status, limit),
@@ -136,5 +136,8 @@ def list_standards(
 
 def active_ids(cur: Cursor) -> list[UUID]:
     """The active standards of the transaction's tenant, oldest first."""
-    cur.execute("SELECT id FROM standards_view WHERE status = 'active' ORDER BY created_position")
+    cur.execute(
+        f"SELECT id FROM standards_view WHERE {OWN_TENANT} AND status = 'active'"
+        " ORDER BY created_position"
+    )
     return [r["id"] for r in cur.fetchall()]

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.strategy import Strategy
-from infra.db import Cursor
+from infra.db import OWN_TENANT, Cursor
 from projections.base import Projection
 
 projection = Projection()
@@ -168,7 +168,8 @@ def list_strategies(
     cur: Cursor, client_id: UUID, *, after: int, limit: int
 ) -> list[tuple[int, dict[str, Any]]]:
     cur.execute(
-        "SELECT * FROM strategies_view WHERE client_id = %s AND created_position > %s"
+        f"SELECT * FROM strategies_view WHERE {OWN_TENANT} AND client_id = %s"
+        " AND created_position > %s"
         " ORDER BY created_position LIMIT %s",
         (client_id, after, limit),
     )

@@ -16,7 +16,7 @@ from uuid import UUID, uuid4
 
 from domain import limits
 from domain.shared import check_room, rfc3339
-from infra.db import Cursor
+from infra.db import OWN_TENANT, Cursor
 from infra.logs import current
 from services.bootstrap import Container
 from services.errors import Conflict, Invalid, NotFound, PreconditionFailed
@@ -131,7 +131,9 @@ def _current(cur: Cursor, subscription_id: UUID, if_match: int | None) -> dict[s
 
 def list_subscriptions(cur: Cursor, *, after: int, limit: int) -> list[tuple[int, dict[str, Any]]]:
     cur.execute(
-        "SELECT * FROM webhook_subscriptions WHERE seq > %s ORDER BY seq LIMIT %s", (after, limit)
+        f"SELECT * FROM webhook_subscriptions WHERE {OWN_TENANT} AND seq > %s"
+        " ORDER BY seq LIMIT %s",
+        (after, limit),
     )
     return [(r["seq"], view(r)) for r in cur.fetchall()]
 
