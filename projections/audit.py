@@ -378,7 +378,8 @@ def page_of_history(
 def actors(cur: Cursor, client_id: UUID) -> list[dict[str, Any]]:
     """Who took the client's decisions (the portal's timeline filters by them)."""
     cur.execute(
-        "SELECT DISTINCT ON (actor_id) actor FROM audit_events WHERE client_id = %s"
+        f"SELECT DISTINCT ON (actor_id) actor FROM audit_events WHERE {OWN_TENANT}"
+        " AND client_id = %s"
         " ORDER BY actor_id, position DESC",
         (client_id,),
     )

@@ -72,6 +72,7 @@ def reads(cur: Any, client_id: UUID) -> None:
     audit.search(
         cur, audit.AuditFilter(client_id=client_id, tenant_wide=True), before=None, limit=51
     )
+    audit.actors(cur, client_id)
     audit.decisions(cur, audit.AuditFilter(client_id=client_id, after_position=0), limit=51)
     clients.list_clients(cur, client_ids=None, **page)
     portfolio.list_portfolio(cur, client_ids=None, today=date(2026, 12, 6), **page)
@@ -123,7 +124,7 @@ def test_every_read_seeks_to_its_tenant(store: tuple[Any, UUID, UUID]) -> None:
                 if table not in tenant_tables and "Index Name" not in node:
                     continue
                 walks += _walks(cur, node, tenant_tables, query)
-    assert len(recording.statements) >= 17
+    assert len(recording.statements) >= 18
     assert walks == []
 
 
