@@ -56,8 +56,11 @@ class log_context:  # lower case: used like a function, `with log_context(...)`
         self.token: Token[dict[str, Any] | None] | None = None
 
     def __enter__(self) -> dict[str, Any]:
-        fields = self.fields
-        record = {**(_context.get() or {}), **{k: v for k, v in fields.items() if v is not None}}
+        around = _context.get()
+        record = {} if around is None else around.copy()
+        for key, value in self.fields.items():
+            if value is not None:
+                record[key] = value
         self.token = _context.set(record)
         return record
 
