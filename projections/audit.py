@@ -42,21 +42,22 @@ from infra.history import history_item
 from projections.base import Projection
 from projections.writes import bulk, insert_rows
 
-AUDIT_COLUMNS = (
-    "position",
-    "tenant_id",
-    "client_id",
-    "aggregate_type",
-    "aggregate_id",
-    "version",
-    "type",
-    "actor_id",
-    "actor",
-    "occurred_at",
-    "rationale",
-    "correlation_id",
-    "changes",
-)
+# Each column, and its type in a binary COPY (a json column's value is its text, as text).
+AUDIT_COLUMNS = {
+    "position": "int8",
+    "tenant_id": "uuid",
+    "client_id": "uuid",
+    "aggregate_type": "text",
+    "aggregate_id": "uuid",
+    "version": "int4",
+    "type": "text",
+    "actor_id": "text",
+    "actor": "text",
+    "occurred_at": "timestamptz",
+    "rationale": "text",
+    "correlation_id": "text",
+    "changes": "text",
+}
 INSERT_AUDIT = (
     f"INSERT INTO audit_events ({', '.join(AUDIT_COLUMNS)})"
     " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s::json, %s, %s, %s, %s::json)"
@@ -141,8 +142,8 @@ class AuditTrail(Projection):
         batch.rows.append(
             (
                 position,
-                event.tenant_id,
-                event.client_id,
+                _uuid(event.tenant_id),
+                _uuid(event.client_id),
                 type(aggregate).aggregate_type,
                 aggregate_id,
                 event.originator_version,
@@ -159,7 +160,9 @@ class AuditTrail(Projection):
     def flush(self, cur: Cursor) -> None:
         batch: Batch = self._local.batch
         if bulk.get():  # a rebuild's fresh table, without row-level security yet
-            insert_rows(cur, "audit_events", AUDIT_COLUMNS, batch.rows)
+            insert_rows(
+                cur, "audit_events", tuple(AUDIT_COLUMNS), batch.rows, tuple(AUDIT_COLUMNS.values())
+            )
         else:  # PostgreSQL refuses COPY on tables under row-level security
             cur.executemany(INSERT_AUDIT, batch.rows)
         states = []
@@ -229,6 +232,12 @@ class AuditTrail(Projection):
         super().truncate(cur)
         with self._cache_lock:
             self._cache.clear()
+
+
+def _uuid(value: Any) -> UUID:
+    """A UUID for a uuid column of the binary COPY: events stored before their ids were
+    encoded as such hold them as text."""
+    return value if type(value) is UUID else UUID(str(value))
 
 
 projection = AuditTrail()
