@@ -15,6 +15,12 @@ if TYPE_CHECKING:
     from domain.budget.aggregate import Budget
 
 
+# The enums' members once: iterating an enum runs Python code each time, and a budget's
+# totals are built at every version of it that a view shows.
+_KINDS = tuple(LineKind)
+_CATEGORY_ORDER = {c: n for n, c in enumerate(Category)}
+
+
 def budget_view(budget: Budget) -> dict[str, Any]:
     return {
         "id": str(budget.id),
@@ -49,7 +55,7 @@ def budget_totals(
     currency): a full budget's view is built at every version its history shows."""
     overall = [0, 0]
     by_quarter = {q: [0, 0] for q in QUARTER_LABELS}
-    by_kind = {k: [0, 0] for k in LineKind}
+    by_kind = {k: [0, 0] for k in _KINDS}
     by_category: dict[Category, list[int]] = {}
     cells: dict[UUID, tuple[list[int], ...]] = {}
     for line in lines.values():
@@ -64,13 +70,12 @@ def budget_totals(
         amount = actual.amount.amount_minor
         for cell in cells[actual.line_id]:
             cell[1] += amount
-    order = list(Category)
     return {
         **_figures(overall, currency),
         "by_quarter": {q: _figures(f, currency) for q, f in by_quarter.items()},
         "by_category": {
             c.value: _figures(by_category[c], currency)
-            for c in sorted(by_category, key=order.index)
+            for c in sorted(by_category, key=_CATEGORY_ORDER.__getitem__)
         },
         "by_kind": {k.value: _figures(f, currency) for k, f in by_kind.items()},
     }
