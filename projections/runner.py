@@ -23,6 +23,7 @@ from infra.eventstore import EventLog, RecordedEvent, UnreadableEvent
 from projections import parking
 from projections.base import Projection, View
 from projections.parking import FoldFailed
+from projections.together import fold_round
 
 log = logging.getLogger("techplan.projections")
 
@@ -99,6 +100,7 @@ class Runner:
         # Projections whose parked events this process has tried again: each process does
         # once, on its first catch-up, so a fix deployed with a restart folds them.
         self.retried: set[str] = set()
+        self.locked_out: set[str] = set()  # by another worker, in the last catch-up
 
     def ensure_tracking(self, cur: Cursor) -> None:
         for p in self.projections:
@@ -227,8 +229,9 @@ class Runner:
     def catch_up(self, names: Iterable[str] | None = None, limit: int = 500) -> int:
         """Run batches until every named projection is at the head, stopped or locked out.
 
-        The projections take their batches in turn, so those at the same position (most of
-        the time, all of them) fold the same batch, read and decoded once."""
+        Each round folds every projection's next batch in one transaction (together.py), the
+        batch read and decoded once for those at the same position (most of the time, all of
+        them); `locked_out` names those another worker was folding."""
         total = 0
         pending = list(names or self.by_name)
         for name in pending:
@@ -237,12 +240,21 @@ class Runner:
                     self._retry_once(self.by_name[name])
                 except FoldFailed as failed:
                     log.error("projection %s: parked events not retried: %s", name, failed)
+        self.locked_out = set()
         while pending:
-            reads = Reads(self)
+            together = fold_round(self, pending, limit)
+            if together is not None:
+                total += together.folded
+                self.locked_out.update(together.locked_out)
+                pending = together.behind
+                continue
+            reads = Reads(self)  # projection by projection, each failure recorded as its own
             behind = []
             for name in pending:
                 result = self.run_batch(self.by_name[name], limit, reads)
                 total += result.folded
+                if result.locked_out:
+                    self.locked_out.add(name)
                 if result.folded >= limit or result.partial:
                     behind.append(name)
             pending = behind

@@ -64,9 +64,14 @@ class Projector:
                 self._stop.wait(self.poll)
 
     def _behind(self) -> bool:
-        """Some projection that is not stopped at a failing event lags behind the head."""
+        """Some projection that is not stopped at a failing event lags behind the head:
+        only when another worker held one of them (otherwise this catch-up reached the head
+        it saw, and any later event comes with its notification)."""
         assert self.container is not None
-        return any(s["lag"] > 0 and not s["error"] for s in self.container.runner.status())
+        runner = self.container.runner
+        if not runner.locked_out:
+            return False
+        return any(s["lag"] > 0 and not s["error"] for s in runner.status())
 
     def _wait(self, conn: psycopg.Connection[Any], timeout: float) -> None:
         # Wake on a NOTIFY, a nudge from a waiting read, or the timeout.
