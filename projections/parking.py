@@ -24,10 +24,12 @@ from uuid import UUID
 
 import psycopg
 
+from infra import tracing
 from infra.db import Cursor
 from infra.eventstore import EventLog, RecordedEvent, UnreadableEvent
 from infra.tracing import folding
 from projections.base import Projection
+from projections.writes import bulk
 
 log = logging.getLogger("techplan.projections")
 
@@ -111,12 +113,24 @@ def _fold_fast(
     cur: Cursor, projection: Projection, events: Sequence[RecordedEvent], parked: set[UUID]
 ) -> list[RecordedEvent]:
     """Fold the events of aggregates not parked (the projection buffers what it can); returns
-    those of parked aggregates, to park behind them."""
+    those of parked aggregates, to park behind them.
+
+    A rebuild (writes.bulk) with tracing off folds without a log context per event (a
+    rebuild's CPU went 7% on them): no fold logs, and a batch with an event that fails is
+    folded again one event at a time (_fold_each), in each event's context."""
     projection.begin(cur)
     behind = []
     if parked:
         behind = [r for r in events if r.event.originator_id in parked]
         events = [r for r in events if r.event.originator_id not in parked]
+    if bulk.get() and not tracing.enabled():
+        fold = projection.fold
+        for recorded in projection.handled(events):
+            try:
+                fold(cur, recorded.event, recorded.position)
+            except Exception as exc:
+                raise FoldFailed(recorded.position, exc) from exc
+        return behind
     for recorded in projection.handled(events):
         try:
             with folding(cur, projection.name, recorded.event, recorded.position):
