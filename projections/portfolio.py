@@ -39,21 +39,17 @@ projection = View(
 # quarter's initiatives, and the overall score of its latest completed assessment
 # (`health_score`). What depends on the day comes in as two 12-element arrays indexed by
 # the client's fiscal-year start month (`calendar`).
-PAGE = """
+PAGE = (
+    """
 WITH page AS (
     SELECT id, name, fiscal_year_start_month, created_position FROM clients_view
     WHERE {own} AND created_position > %(after)s
       AND (%(ids)s::uuid[] IS NULL OR id = ANY(%(ids)s::uuid[]))
     ORDER BY created_position LIMIT %(limit)s)
-SELECT c.id, c.name, c.created_position,
+SELECT c.id, c.name, c.created_position, {counts}, work.unaligned, work.upcoming,
     (SELECT json_build_object('id', s.id, 'title', s.title) FROM strategies_view s
      WHERE s.client_id = c.id AND s.status = 'active'
      ORDER BY s.created_position DESC LIMIT 1) AS active_strategy,
-    (SELECT json_object_agg(x.status, x.n) FROM (SELECT status, count(*) AS n
-     FROM plan_initiatives_view i WHERE i.client_id = c.id GROUP BY status) x) AS counts,
-    (SELECT count(*) FROM plan_initiatives_view i
-     WHERE i.client_id = c.id AND i.status <> 'cancelled'
-       AND NOT i.goal_ids && goals.ids) AS unaligned,
     (SELECT json_build_object('id', b.id, 'fiscal_year', b.fiscal_year, 'status', b.status,
        'planned', b.planned_minor, 'actual', b.actual_minor,
        'currency', b.currency)
@@ -61,14 +57,6 @@ SELECT c.id, c.name, c.created_position,
        AND b.fiscal_year = (%(years)s::int[])[c.fiscal_year_start_month]
      ORDER BY b.status = 'closed', b.created_position DESC LIMIT 1) AS budget,
     (%(quarters)s::text[])[c.fiscal_year_start_month] AS next_quarter,
-    (SELECT json_agg(json_build_object('id', i.id, 'plan_id', i.plan_id, 'title', i.title,
-       'description', i.description, 'category', i.category, 'goal_ids', i.goal_ids,
-       'target_quarter', i.target_quarter, 'one_time_cost', i.one_time_cost,
-       'recurring_cost', i.recurring_cost, 'priority', i.priority, 'status', i.status,
-       'source', i.source) ORDER BY i.created_position)
-     FROM plan_initiatives_view i WHERE i.client_id = c.id AND i.status <> 'cancelled'
-       AND i.target_quarter = (%(quarters)s::text[])[c.fiscal_year_start_month])
-     AS upcoming,
     (SELECT (a.score->>'overall')::int FROM assessments_view a
      WHERE a.client_id = c.id AND a.status = 'completed'
      ORDER BY a.completed_position DESC LIMIT 1) AS health_score
@@ -76,8 +64,31 @@ FROM page c CROSS JOIN LATERAL (
     SELECT coalesce(array_agg(g.id), '{}') AS ids FROM strategies_view s
     JOIN strategy_goals_view g ON g.strategy_id = s.id AND g.status = 'active'
     WHERE s.client_id = c.id AND s.status = 'active') goals
+CROSS JOIN LATERAL (
+    -- the initiatives of the client read once: counted by status, the unaligned counted, and
+    -- next quarter's shown
+    SELECT {filtered},
+        count(*) FILTER (WHERE i.status <> 'cancelled' AND NOT i.goal_ids && goals.ids)
+            AS unaligned,
+        json_agg(json_build_object('id', i.id, 'plan_id', i.plan_id, 'title', i.title,
+          'description', i.description, 'category', i.category, 'goal_ids', i.goal_ids,
+          'target_quarter', i.target_quarter, 'one_time_cost', i.one_time_cost,
+          'recurring_cost', i.recurring_cost, 'priority', i.priority, 'status', i.status,
+          'source', i.source) ORDER BY i.created_position)
+          FILTER (WHERE i.status <> 'cancelled'
+            AND i.target_quarter = (%(quarters)s::text[])[c.fiscal_year_start_month])
+          AS upcoming
+    FROM plan_initiatives_view i WHERE i.client_id = c.id) work
 ORDER BY c.created_position
 """.replace("{own}", OWN_TENANT)
+    .replace("{counts}", ", ".join(f"work.{s.value}" for s in InitiativeStatus))
+    .replace(
+        "{filtered}",
+        ", ".join(
+            f"count(*) FILTER (WHERE i.status = '{s.value}') AS {s.value}" for s in InitiativeStatus
+        ),
+    )
+)
 
 
 def calendar(today: date) -> dict[str, list[Any]]:
@@ -103,7 +114,6 @@ def list_portfolio(
 
 
 def _item(row: dict[str, Any]) -> dict[str, Any]:
-    counts = row["counts"] or {}
     budget = row["budget"]
     if budget is not None:
         currency = budget.pop("currency")
@@ -113,7 +123,7 @@ def _item(row: dict[str, Any]) -> dict[str, Any]:
         "client_id": str(row["id"]),
         "name": row["name"],
         "active_strategy": row["active_strategy"],
-        "initiatives_by_status": {s.value: counts.get(s.value, 0) for s in InitiativeStatus},
+        "initiatives_by_status": {s.value: row[s.value] for s in InitiativeStatus},
         "current_budget": budget,
         "unaligned_initiatives": row["unaligned"],
         "next_quarter": row["next_quarter"],
