@@ -101,25 +101,29 @@ def diff(before: Any, after: Any, path: str = "") -> list[dict[str, Any]]:
     return [{"path": path or "/", "before": before, "after": after}]
 
 
-def history_item(
-    item: RecordedEvent, before: dict[str, Any] | None, after: dict[str, Any]
-) -> dict[str, Any]:
-    e = item.event
+def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[dict[str, Any]]:
+    """What an event changed, from the view before it (None: it created the resource) to
+    the view after it."""
     if before is None:
-        changes = [
+        return [
             {"path": f"/{_escape(k)}", "before": None, "after": v}
             for k, v in after.items()
             if k not in IGNORED and k != "id"
         ]
-    else:
-        changes = diff(before, after)
+    return diff(before, after)
+
+
+def history_item(
+    item: RecordedEvent, before: dict[str, Any] | None, after: dict[str, Any]
+) -> dict[str, Any]:
+    e = item.event
     return {
         "version": e.originator_version,
         "type": e.type_name(),
         "occurred_at": e.timestamp,
         "actor": e.actor.as_dict(),
         "rationale": e.rationale,
-        "changes": changes,
+        "changes": changes(before, after),
         "position": item.position,
         "correlation_id": e.correlation_id,
     }

@@ -37,8 +37,8 @@ from eventsourcing.persistence import (
 
 from domain.shared import TENANT_WIDE, TechplanAggregate, TechplanEvent
 from infra.db import OWN_TENANT, Cursor
-from infra.eventstore import ActorAsDict, RecordedEvent
-from infra.history import history_item
+from infra.eventstore import ActorAsDict
+from infra.history import changes
 from projections.base import Projection
 from projections.writes import bulk, insert_rows
 
@@ -137,7 +137,7 @@ class AuditTrail(Projection):
         before = None if previous is None else previous.view
         aggregate: Any = event.mutate(None if previous is None else previous.aggregate)
         after = aggregate.view()
-        item = history_item(RecordedEvent(event, position), before, after)
+        changed = changes(before, after)
         batch.states[aggregate_id] = Folded(aggregate, after)
         batch.rows.append(
             (
@@ -147,13 +147,13 @@ class AuditTrail(Projection):
                 type(aggregate).aggregate_type,
                 aggregate_id,
                 event.originator_version,
-                item["type"],
+                event.type_name(),
                 event.actor.id,
-                msgspec.json.encode(item["actor"]).decode(),
+                msgspec.json.encode(event.actor.as_dict()).decode(),
                 event.timestamp,
                 event.rationale,
                 event.correlation_id,
-                msgspec.json.encode(item["changes"]).decode(),
+                msgspec.json.encode(changed).decode(),
             )
         )
 
