@@ -10,6 +10,7 @@ from uuid import UUID
 from domain.budget.lines import Actual, BudgetLine, LineKind
 from domain.calendar import QUARTER_LABELS
 from domain.category import Category
+from domain.shared import id_text
 
 if TYPE_CHECKING:
     from domain.budget.aggregate import Budget
@@ -23,8 +24,8 @@ _CATEGORY_ORDER = {c: n for n, c in enumerate(Category)}
 
 def budget_view(budget: Budget) -> dict[str, Any]:
     return {
-        "id": str(budget.id),
-        "client_id": str(budget.client_id),
+        "id": id_text(budget.id),
+        "client_id": id_text(budget.client_id),
         "fiscal_year": budget.fiscal_year,
         "currency": budget.currency,
         "plan_id": None if budget.plan_id is None else str(budget.plan_id),

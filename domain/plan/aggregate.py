@@ -49,6 +49,7 @@ from domain.shared import (
     check_room,
     created_fields,
     find,
+    id_text,
 )
 
 
@@ -250,9 +251,9 @@ class TechnologyPlan(TechplanAggregate):
 
     def view(self) -> dict[str, Any]:
         return {
-            "id": str(self.id),
-            "client_id": str(self.client_id),
-            "strategy_id": str(self.strategy_id),
+            "id": id_text(self.id),
+            "client_id": id_text(self.client_id),
+            "strategy_id": id_text(self.strategy_id),
             "title": self.title,
             "initiatives": [i.as_dict() for i in self.initiatives.values()],
             "version": self.version,
