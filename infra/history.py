@@ -33,17 +33,36 @@ SELF_EQUAL = frozenset({str, int, bool, type(None), dict, list, tuple})
 ITEM_KEYS = ("id", "standard_id")
 
 
-def _keyed(items: list[Any]) -> dict[str, Any] | None:
-    """The items by the first of ITEM_KEYS that every one of them has (None: no such key).
+def _keyed(items: list[Any]) -> tuple[str, dict[str, Any]] | None:
+    """The first of ITEM_KEYS that every item has, and the items by it (None: no such key).
     Views hold JSON values, so an item has the key exactly when `item[key]` finds it."""
     if not items:
         return None
     for key in ITEM_KEYS:
         try:
-            return {str(item[key]): item for item in items}
+            return key, {str(item[key]): item for item in items}
         except (KeyError, TypeError):
             continue
     return None
+
+
+def _in_place(before: list[Any], after: list[Any], key: str, path: str) -> list[Any] | None:
+    """The changes between two lists of as many items, `before`'s keyed by `key` without a
+    duplicate, when `after` holds the same keys at the same places (an event changed items
+    and moved none): the changed items diffed in order, as keying both lists finds them,
+    without keying `after`. None when that is not so."""
+    changes: list[dict[str, Any]] = []
+    earlier = ITEM_KEYS[: ITEM_KEYS.index(key)]  # what `after` must lack where `before` does
+    for n in compress(range(len(before)), map(is_not, before, after)):
+        old, new = before[n], after[n]
+        if type(old) is not dict or type(new) is not dict or key not in new:
+            return None
+        name = str(old[key])
+        if str(new[key]) != name or any((k in old) != (k in new) for k in earlier):
+            return None
+        if old != new:
+            changes += diff(old, new, f"{path}/{_escape(name)}")
+    return changes
 
 
 def diff(before: Any, after: Any, path: str = "") -> list[dict[str, Any]]:
@@ -76,9 +95,15 @@ def diff(before: Any, after: Any, path: str = "") -> list[dict[str, Any]]:
                 )
         return changes
     if isinstance(before, list) and isinstance(after, list):
-        old_items, new_items = _keyed(before), _keyed(after)
-        if (old_items is not None or not before) and (new_items is not None or not after):
-            old_items, new_items = old_items or {}, new_items or {}
+        keyed = _keyed(before)
+        if keyed is not None and len(keyed[1]) == len(before) == len(after):
+            found = _in_place(before, after, keyed[0], path)
+            if found is not None:
+                return found
+        then = _keyed(after)
+        if (keyed is not None or not before) and (then is not None or not after):
+            old_items = {} if keyed is None else keyed[1]
+            new_items = {} if then is None else then[1]
             changes = []
             # Only the items that are not the very same object on both sides (few: the
             # next view shares every item the event did not touch), found in C.

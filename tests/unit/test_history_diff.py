@@ -101,3 +101,30 @@ def test_a_member_that_is_not_equal_to_itself_is_a_change_as_before() -> None:
     changes = diff(view, {**view, "t": 2})
     assert changes == reference(view, {**view, "t": 2})
     assert [c["path"] for c in changes] == ["/x", "/t"]
+
+
+ITEM = st.fixed_dictionaries({"id": IDS}, optional={"title": SCALARS, "standard_id": IDS}) | (
+    st.fixed_dictionaries({"standard_id": IDS}, optional={"n": SCALARS, "id": IDS})
+)
+
+
+@settings(max_examples=400)
+@given(st.lists(ITEM, max_size=6), st.data())
+def test_items_changed_in_place_diff_as_the_reference(items: list[Any], data: Any) -> None:
+    # As a view's list after an event: the same item objects, some replaced where they were
+    # (same id or another, duplicates and a change of key included).
+    changed = list(items)
+    for n in data.draw(st.lists(st.integers(0, 5), max_size=3)):
+        if n < len(changed):
+            changed[n] = data.draw(ITEM)
+    assert diff(items, changed) == reference(items, changed)
+    assert diff(changed, items) == reference(changed, items)
+
+
+def test_an_item_gaining_an_id_rekeys_the_list_as_before() -> None:
+    # Keyed by standard_id only while an item lacks an id: given one in place, the list is
+    # keyed by id after, as the reference keys it.
+    first = {"id": "1", "standard_id": "1"}
+    before, after = [first, {"standard_id": "2"}], [first, {"standard_id": "2", "id": "3"}]
+    assert diff(before, after) == reference(before, after)
+    assert [c["path"] for c in diff(before, after)] == ["/2", "/3"]
