@@ -46,12 +46,13 @@ def fold_round(runner: Runner, names: Sequence[str], limit: int) -> Round | None
     try:
         with runner.db.projector_tx() as cur:
             cur.execute("SET LOCAL idle_in_transaction_session_timeout = '60s'")
-            # The advisory lock is a filter of the rows the index found, so it is tried for
-            # the named projections only, and a row is locked only once its lock is held.
+            # The advisory lock is tried for the named projections only (CASE fixes the order:
+            # PostgreSQL may reorder an AND's terms by cost), and a row is locked only once its
+            # advisory lock is held.
             cur.execute(
-                "SELECT name, position FROM projection_tracking WHERE name = ANY(%s)"
-                " AND pg_try_advisory_xact_lock(hashtext('techplan.projection'), hashtext(name))"
-                " ORDER BY name FOR UPDATE",
+                "SELECT name, position FROM projection_tracking WHERE CASE WHEN name = ANY(%s)"
+                " THEN pg_try_advisory_xact_lock(hashtext('techplan.projection'), hashtext(name))"
+                " ELSE false END ORDER BY name FOR UPDATE",
                 (list(names),),
             )
             starts = {r["name"]: r["position"] for r in cur.fetchall()}

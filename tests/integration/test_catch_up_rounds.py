@@ -79,3 +79,28 @@ def test_an_event_that_does_not_decode_is_parked_and_the_rest_fold(c: Any) -> No
         assert s["position"] == head, name
         assert s["parked"]["aggregates"] == 1, name
         assert s["parked"]["heads"][0]["aggregate_id"] == str(stranger), name
+
+
+def test_a_round_locks_only_the_projections_it_names(
+    c: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Workload(c.store, seed=6, tenants=1).write(50, rounds=1)
+    clients = c.runner.by_name["clients"]
+    real = clients.folds["client.created"]
+    held: list[int] = []
+
+    def counting(cur: Any, e: Any, position: int) -> None:
+        cur.execute(
+            "SELECT count(*) AS n FROM pg_locks"
+            " WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+        )
+        held.append(cur.fetchone()["n"])
+        real(cur, e, position)
+
+    monkeypatch.setitem(clients.folds, "client.created", counting)
+    named = [n for n in c.runner.by_name if n != "audit"]
+    done = together.fold_round(c.runner, named, limit=1000)
+    assert done is not None and done.folded > 0
+    assert held and set(held) == {len(named)}  # theirs, not the audit trail's
+    assert status(c)["clients"]["position"] == c.store.max_position()
+    assert status(c)["audit"]["position"] == 0
