@@ -17,7 +17,6 @@ import asyncio
 import bisect
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -32,7 +31,7 @@ import httpx
 import psycopg
 
 from bench.readside import as_admin
-from bench.servers import ROOT
+from bench.servers import ROOT, stop
 from projections.notify import CHANNEL, parse
 
 OWN = "plans"  # the read model the command (an initiative proposal) lands in
@@ -284,18 +283,10 @@ def measure(
         last = max((s.position or 0) for s in sent)
         with suppress(TimeoutError):  # what is not folded by then is counted as missing
             wait_for(lambda: watcher.lowest() >= last, "the worker folded the commands", 60)
-        time.sleep(0.2)  # the last notifications reach the watcher
         usage.stop()
     finally:
         watcher.stop.set()
-        worker = workers[-1]
-        if worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
+        stop(workers[-1])
     watcher.join(timeout=5)
     names = sorted(watcher.seen)
     first = sent[0].sent + warm_up
